@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util'
+import { readFileSync } from 'node:fs'
+import { loadConfig } from './config/load.js'
+import { ConfigError } from './config/errors.js'
+import { createIdp } from './runtime/idp.js'
+import { serve } from './server/serve.js'
+import { describeTenant } from './index.js'
+import { packagePath } from './lib/paths.js'
+
+const HELP = `mockidp — a mock GenAuth / Authing / PingOne / Asgardeo identity provider for development and tests
+
+Usage: mockidp [--config FILE] [--port N] [--host H]
+
+Options:
+  -c, --config FILE   config file (default: $MOCKIDP_CONFIG, ./mockidp.config.json, then the built-in one)
+  -p, --port N        listen port; 0 picks a free port (default: $PORT, the config's port, 9000)
+      --host H        listen address (default: $HOST, the config's host, 127.0.0.1)
+  -h, --help          show this help
+  -v, --version       show the version
+
+Environment: MOCKIDP_CONFIG, PORT, HOST, MOCKIDP_PUBLIC_URL (origin used in issuers and URLs)
+Not for production: every secret, user and key it knows is public.`
+
+async function main(argv: string[]): Promise<number> {
+  let args
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string', short: 'c' },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+      strict: true,
+    }).values
+  } catch (err) {
+    console.error(`mockidp: ${(err as Error).message}\n\n${HELP}`)
+    return 2
+  }
+  if (args.help) {
+    console.log(HELP)
+    return 0
+  }
+  if (args.version) {
+    console.log((JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version)
+    return 0
+  }
+  let port: number | undefined
+  if (args.port !== undefined) {
+    port = Number(args.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      console.error(`mockidp: --port "${args.port}" is not a port number (0-65535)`)
+      return 2
+    }
+  }
+  try {
+    const { config, profiles } = loadConfig({ env: process.env, ...(args.config ? { file: args.config } : {}), ...(port !== undefined ? { port } : {}), ...(args.host ? { host: args.host } : {}) })
+    const idp = createIdp(config, profiles)
+    const listening = await serve(idp, { port: config.port, host: config.host })
+    const lines = [`mockidp listening on ${listening.url} (config: ${config.source})`, '  ⚠ a mock identity provider for development and tests — NOT FOR PRODUCTION: its keys, secrets and users are public']
+    for (const t of idp.tenants) {
+      const info = describeTenant(idp, t.id, config.publicUrl ?? listening.tenantUrls.get(t.id) ?? listening.url)
+      const base = (config.publicUrl ?? listening.tenantUrls.get(t.id) ?? listening.url) + t.rootPath
+      lines.push(`  ${t.id.padEnd(14)} ${t.profile.displayName.padEnd(9)} ${base}  discovery: ${info.discoveryUrl ?? '-'}  token: ${info.tokenEndpoint}  clients: ${info.clientIds.join(', ')}`)
+    }
+    console.log(lines.join('\n'))
+    const stop = (signal: string) => {
+      console.log(`mockidp: ${signal}, stopping`)
+      const force = setTimeout(() => process.exit(0), 2000)
+      force.unref()
+      void listening.close().then(() => process.exit(0))
+    }
+    process.once('SIGINT', () => stop('SIGINT'))
+    process.once('SIGTERM', () => stop('SIGTERM'))
+    return -1
+  } catch (err) {
+    if (err instanceof ConfigError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      console.error(`mockidp: ${(err as Error).message}`)
+      return 1
+    }
+    throw err
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code
+  },
+  (err: unknown) => {
+    console.error('mockidp: failed to start:', err)
+    process.exitCode = 1
+  },
+)

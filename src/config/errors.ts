@@ -1,0 +1,4 @@
+/** A configuration mistake found at start-up. The message names the JSON path and the fix. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}

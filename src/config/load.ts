@@ -1,0 +1,168 @@
+import { readFileSync, existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { ConfigError } from './errors.js'
+import { configSchema } from './schema.js'
+import { validate } from './validate.js'
+import type { MockIdpConfig, ResolvedConfig, TenantConfig } from './types.js'
+import { loadProfile, listProfiles } from '../profiles/load.js'
+import type { Profile } from '../profiles/types.js'
+import { packagePath } from '../lib/paths.js'
+
+/** Where to read the config from and what to override. */
+export interface LoadOptions {
+  /** Path of the config file; default `$MOCKIDP_CONFIG`, then `./mockidp.config.json`, then the built-in default. */
+  file?: string
+  /** A config object instead of a file (programmatic use). */
+  config?: MockIdpConfig
+  /** Environment for overrides (`PORT`, `HOST`, `MOCKIDP_CONFIG`, `MOCKIDP_PUBLIC_URL`). */
+  env?: Record<string, string | undefined>
+  port?: number
+  host?: string
+}
+
+/** The built-in default config file. */
+export const defaultConfigFile = (): string => packagePath('mockidp.config.json')
+
+/** Pick the config file per the documented precedence. */
+export function resolveConfigFile(opts: LoadOptions): string {
+  const env = opts.env ?? {}
+  if (opts.file) return resolve(opts.file)
+  if (env.MOCKIDP_CONFIG) return resolve(env.MOCKIDP_CONFIG)
+  const local = resolve('mockidp.config.json')
+  return existsSync(local) ? local : defaultConfigFile()
+}
+
+function readConfigFile(file: string): unknown {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read the config file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Pass --config PATH or set MOCKIDP_CONFIG.`)
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid JSON (${(err as Error).message})`)
+  }
+}
+
+const parsePort = (v: string | undefined, what: string): number | undefined => {
+  if (v === undefined || v === '') return undefined
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${what}: "${v}" is not a port (0-65535)`)
+  return n
+}
+
+/**
+ * Read, validate and resolve the configuration. Every problem is reported at once, each naming the
+ * file and the JSON path, e.g. `tenants[1].vendor: unknown profile "pingon" (known: …)`.
+ */
+export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; profiles: Map<string, Profile> } {
+  const env = opts.env ?? {}
+  const source = opts.config ? '(inline config)' : resolveConfigFile(opts)
+  const raw = opts.config ?? readConfigFile(source)
+  const problems = validate(raw, configSchema as never)
+  if (problems.length) throw configProblems(source, problems)
+  const cfg = raw as MockIdpConfig
+  const baseDir = opts.config ? process.cwd() : dirname(source)
+  const profileDirs = [packagePath('fixtures/profiles')]
+  if (cfg.profilesDir) profileDirs.push(resolve(baseDir, cfg.profilesDir))
+
+  const profiles = new Map<string, Profile>()
+  const semantic: string[] = []
+  cfg.tenants.forEach((t, i) => {
+    try {
+      if (!profiles.has(t.vendor)) profiles.set(t.vendor, loadProfile(t.vendor, profileDirs))
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err
+      semantic.push(
+        err.message.startsWith('unknown profile')
+          ? `tenants[${i}].vendor: unknown profile "${t.vendor}" (known: ${listProfiles(profileDirs).join(', ')})`
+          : err.message,
+      )
+      return
+    }
+    semantic.push(...checkTenant(t, i, profiles.get(t.vendor)!))
+  })
+  semantic.push(...checkUnique(cfg.tenants))
+  if (semantic.length) throw configProblems(source, semantic)
+
+  const config: ResolvedConfig = {
+    ...cfg,
+    seed: cfg.seed ?? 'mockidp',
+    port: opts.port ?? parsePort(env.PORT, 'PORT') ?? cfg.port ?? 9000,
+    host: opts.host ?? env.HOST ?? cfg.host ?? '127.0.0.1',
+    clock: cfg.clock ?? 'system',
+    source,
+    profileDirs,
+  }
+  const publicUrl = env.MOCKIDP_PUBLIC_URL ?? cfg.publicUrl
+  if (publicUrl !== undefined) config.publicUrl = publicUrl.replace(/\/+$/, '')
+  return { config, profiles }
+}
+
+function configProblems(source: string, problems: string[]): ConfigError {
+  return new ConfigError(`invalid config ${source}:\n  - ${problems.join('\n  - ')}`)
+}
+
+/** Find a user by sub, username, email or phone number. */
+export function findUser<U extends { sub: string; username: string }>(users: readonly U[], hint: string): U | undefined {
+  return users.find((u) => u.sub === hint || u.username === hint || (u as Record<string, unknown>).email === hint || (u as Record<string, unknown>).phone_number === hint)
+}
+
+function checkTenant(t: TenantConfig, i: number, profile: Profile): string[] {
+  const out: string[] = []
+  const at = `tenants[${i}]`
+  for (const p of profile.tenant.params) {
+    const v = (t as unknown as Record<string, unknown>)[p.name]
+    if (v === undefined) {
+      if (!p.optional) out.push(`${at}.${p.name}: is required for vendor "${t.vendor}" (${p.hint ?? 'see the profile'})`)
+    } else if (p.pattern && !new RegExp(p.pattern).test(String(v))) {
+      out.push(`${at}.${p.name}: "${String(v)}" is not valid (${p.hint ?? p.pattern})`)
+    }
+  }
+  const serverIds = profile.servers.map((s) => s.id)
+  const clientIds = new Set<string>()
+  t.clients.forEach((c, j) => {
+    if (clientIds.has(c.clientId)) out.push(`${at}.clients[${j}].clientId: "${c.clientId}" is used twice in this tenant`)
+    clientIds.add(c.clientId)
+    const m = c.tokenEndpointAuthMethod
+    if (m && !profile.servers.some((s) => s.clientAuthMethods.includes(m)))
+      out.push(`${at}.clients[${j}].tokenEndpointAuthMethod: ${t.vendor} does not support "${m}"`)
+    if (m && m !== 'none' && m !== 'private_key_jwt' && !c.clientSecret)
+      out.push(`${at}.clients[${j}].clientSecret: is required with tokenEndpointAuthMethod "${m}"`)
+    if (m === 'none' && c.clientSecret) out.push(`${at}.clients[${j}].clientSecret: a client with tokenEndpointAuthMethod "none" has no secret; remove it`)
+    if (m === 'private_key_jwt' && !c.jwks) out.push(`${at}.clients[${j}].jwks: is required with tokenEndpointAuthMethod "private_key_jwt"`)
+  })
+  const subs = new Set<string>()
+  t.users.forEach((u, j) => {
+    if (subs.has(u.sub)) out.push(`${at}.users[${j}].sub: "${u.sub}" is used twice in this tenant`)
+    subs.add(u.sub)
+  })
+  if (t.autoLogin !== undefined && !findUser(t.users, t.autoLogin))
+    out.push(`${at}.autoLogin: no user "${t.autoLogin}" in this tenant (use a sub, username or email of tenants[${i}].users)`)
+  ;(t.codes ?? []).forEach((c, j) => {
+    const p = `${at}.codes[${j}]`
+    const client = t.clients.find((x) => x.clientId === c.clientId)
+    if (!client) out.push(`${p}.clientId: no client "${c.clientId}" in this tenant`)
+    else if (!client.redirectUris.includes(c.redirectUri))
+      out.push(`${p}.redirectUri: "${c.redirectUri}" is not one of ${c.clientId}'s redirectUris (${client.redirectUris.join(', ')})`)
+    if (!findUser(t.users, c.user)) out.push(`${p}.user: no user "${c.user}" in this tenant (use a sub, username or email)`)
+    if (c.server !== undefined && !serverIds.includes(c.server)) out.push(`${p}.server: "${c.server}" is not a server of ${t.vendor} (use one of: ${serverIds.join(', ')})`)
+  })
+  return out
+}
+
+function checkUnique(tenants: TenantConfig[]): string[] {
+  const out: string[] = []
+  const ids = new Map<string, number>()
+  const bases = new Map<string, number>()
+  tenants.forEach((t, i) => {
+    if (ids.has(t.id)) out.push(`tenants[${i}].id: "${t.id}" is already used by tenants[${ids.get(t.id)}]`)
+    ids.set(t.id, i)
+    const key = `${t.port ?? ''}|${t.basePath}|${t.envId ?? ''}|${t.org ?? ''}`
+    if (bases.has(key)) out.push(`tenants[${i}].basePath: "${t.basePath}" collides with tenants[${bases.get(key)}]; give each tenant its own basePath`)
+    bases.set(key, i)
+  })
+  return out
+}

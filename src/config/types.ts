@@ -1,0 +1,87 @@
+import type { ClientAuthMethod, GrantType, PkceMethod } from '../profiles/types.js'
+
+/** An application registered with a tenant. */
+export interface ClientConfig {
+  clientId: string
+  /** Omit for a public client; PKCE is then required. */
+  clientSecret?: string
+  name?: string
+  redirectUris: string[]
+  postLogoutRedirectUris?: string[]
+  /** Pin one client-auth method; default: any secret method (confidential) or `none` (public). */
+  tokenEndpointAuthMethod?: ClientAuthMethod
+  /** Default `['authorization_code', 'refresh_token']`. */
+  grantTypes?: GrantType[]
+  scopes?: string[]
+  pkceRequired?: boolean
+  jwks?: { keys: Record<string, unknown>[] }
+  idTokenSigningAlg?: 'RS256' | 'HS256'
+}
+
+/** A user; every member besides `sub`, `username` and `password` is a claim. */
+export interface UserConfig {
+  sub: string
+  username: string
+  password?: string
+  [claim: string]: unknown
+}
+
+/** A pre-issued authorization code. */
+export interface CodeConfig {
+  code: string
+  clientId: string
+  redirectUri: string
+  /** sub, username or email of a user of the tenant. */
+  user: string
+  scope?: string
+  nonce?: string
+  codeChallenge?: string
+  codeChallengeMethod?: PkceMethod
+  server?: string
+  ttl?: number
+}
+
+/** One vendor app / environment / organization. */
+export interface TenantConfig {
+  id: string
+  vendor: string
+  basePath: string
+  port?: number
+  envId?: string
+  orgId?: string
+  region?: string
+  org?: string
+  autoLogin?: string
+  clients: ClientConfig[]
+  users: UserConfig[]
+  codes?: CodeConfig[]
+}
+
+/** The contents of `mockidp.config.json`. */
+export interface MockIdpConfig {
+  $schema?: string
+  /** Seed for every derived code, token and jti. Default `"mockidp"`. */
+  seed?: string
+  /** Default 9000; 0 picks a free port. */
+  port?: number
+  /** Default `127.0.0.1`. */
+  host?: string
+  /** `"system"` (default) or an ISO instant to freeze time. */
+  clock?: string
+  /** Origin used for issuers and URLs; default: each request's Host. */
+  publicUrl?: string
+  profilesDir?: string
+  tenants: TenantConfig[]
+}
+
+/** A validated config with defaults applied. */
+export interface ResolvedConfig extends MockIdpConfig {
+  seed: string
+  port: number
+  host: string
+  clock: string
+  /** Where the config came from (for messages and hot reload). */
+  source: string
+  /** Profile directories, built-in first. */
+  profileDirs: string[]
+}

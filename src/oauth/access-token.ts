@@ -1,0 +1,49 @@
+import { verify } from 'node:crypto'
+import { epochSeconds } from '../lib/clock.js'
+import type { ServerRuntime } from '../runtime/server.js'
+import { decodePayload } from './jwt.js'
+
+/** What an access token grants, whichever its format. */
+export interface AccessGrant {
+  sub: string | undefined
+  clientId: string
+  scope: string
+  iat: number
+  exp: number
+  jti?: string
+  format: 'jwt' | 'opaque'
+}
+
+/**
+ * Look up an access token this server issued: opaque ones in the store, JWTs by signature (they are
+ * not stored). Returns undefined for unknown, expired or revoked tokens.
+ */
+export function resolveAccessToken(server: ServerRuntime, token: string): AccessGrant | undefined {
+  const tenant = server.tenant
+  const now = epochSeconds(tenant.clock)
+  if (server.accessHeaderB64 === undefined) {
+    const rec = tenant.accessTokens.get(token)
+    if (!rec || rec.serverId !== server.id || rec.revoked || rec.exp <= now) return undefined
+    return { sub: rec.sub, clientId: rec.clientId, scope: rec.scope, iat: rec.iat, exp: rec.exp, format: 'opaque' }
+  }
+  const dot = token.lastIndexOf('.')
+  if (!token.startsWith(`${server.accessHeaderB64}.`) || dot <= server.accessHeaderB64.length) return undefined
+  const input = token.slice(0, dot)
+  const sig = Buffer.from(token.slice(dot + 1), 'base64url')
+  if (!verify('sha256', Buffer.from(input), server.key.publicKey, sig)) return undefined
+  const p = decodePayload(token)
+  if (!p || typeof p.exp !== 'number' || p.exp <= now) return undefined
+  const jti = typeof p.jti === 'string' ? p.jti : undefined
+  if (jti !== undefined && tenant.revokedJtis.has(jti)) return undefined
+  const clientId = typeof p.client_id === 'string' ? p.client_id : typeof p.aud === 'string' ? p.aud : ''
+  const g: AccessGrant = {
+    sub: typeof p.sub === 'string' && p.sub !== clientId ? p.sub : undefined,
+    clientId,
+    scope: typeof p.scope === 'string' ? p.scope : '',
+    iat: typeof p.iat === 'number' ? p.iat : now,
+    exp: p.exp,
+    format: 'jwt',
+  }
+  if (jti !== undefined) g.jti = jti
+  return g
+}

@@ -1,0 +1,147 @@
+import type { Context } from 'hono'
+import { createHash } from 'node:crypto'
+import { epochSeconds } from '../lib/clock.js'
+import { formatId } from '../lib/ids.js'
+import type { Env } from '../server/env.js'
+import type { PkceMethod } from '../profiles/types.js'
+import type { Client, User } from '../runtime/tenant.js'
+import type { ServerRuntime } from '../runtime/server.js'
+import type { CodeRecord } from '../runtime/records.js'
+import { OAuthError, NOT_REDIRECTABLE } from './errors.js'
+import { readForm, readQuery, type Params } from './params.js'
+import { respondToClient, type ResponseMode } from './redirect.js'
+import { describeError } from './render-error.js'
+import { errorPage } from './pages.js'
+import { splitScope } from './token/index.js'
+import { signIn } from './sign-in.js'
+
+/** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1). */
+export interface AuthorizationRequest {
+  client: Client
+  redirectUri: string
+  responseMode: ResponseMode
+  state: string | undefined
+  scopes: string[]
+  nonce: string | undefined
+  codeChallenge: string | undefined
+  codeChallengeMethod: PkceMethod | undefined
+  params: Params
+}
+
+/**
+ * The authorization endpoint. Client and redirect_uri are checked first and never redirected on
+ * failure (an error page instead); every later error goes back to the client with `state`.
+ */
+export async function authorizationEndpoint(c: Context<Env>): Promise<Response> {
+  const server = c.var.server
+  let params: Params
+  let req: AuthorizationRequest | undefined
+  try {
+    params = c.req.method === 'POST' ? await readForm(c) : readQuery(c)
+    const { client, redirectUri } = checkClient(server, params)
+    const mode = (params.get('response_mode') ?? 'query') as ResponseMode
+    const modeOk = server.spec.authorization.responseModes.includes(mode)
+    req = {
+      client,
+      redirectUri,
+      responseMode: modeOk ? mode : 'query',
+      state: params.get('state'),
+      scopes: [],
+      nonce: params.get('nonce'),
+      codeChallenge: params.get('code_challenge'),
+      codeChallengeMethod: undefined,
+      params,
+    }
+    if (!modeOk) throw new OAuthError('unsupported_response_mode')
+    checkRequest(server, req)
+    return await signIn(c, req)
+  } catch (err) {
+    if (!(err instanceof OAuthError)) throw err
+    if (!req || NOT_REDIRECTABLE.has(err.reason)) return errorPage(c, err)
+    return redirectError(c, req, err)
+  }
+}
+
+/** Resolve the client and the redirect URI; failures here are shown, never redirected. */
+function checkClient(server: ServerRuntime, params: Params): { client: Client; redirectUri: string } {
+  const clientId = params.get('client_id')
+  if (!clientId) throw new OAuthError('authz_missing_client_id')
+  const client = server.tenant.clients.get(clientId)
+  if (!client) throw new OAuthError('authz_unknown_client', { client_id: clientId })
+  let redirectUri = params.get('redirect_uri')
+  if (redirectUri === undefined) {
+    // RFC 6749 §3.1.2.3: optional when exactly one redirect URI is registered
+    if (client.redirectUris.length !== 1) throw new OAuthError('authz_redirect_uri_mismatch', { client_id: clientId })
+    redirectUri = client.redirectUris[0]!
+  } else if (!client.redirectUris.includes(redirectUri)) {
+    throw new OAuthError('authz_redirect_uri_mismatch', { client_id: clientId })
+  }
+  return { client, redirectUri }
+}
+
+function checkRequest(server: ServerRuntime, req: AuthorizationRequest): void {
+  const { params, client } = req
+  const spec = server.spec.authorization
+  const responseType = params.get('response_type')
+  if (!responseType) throw new OAuthError('authz_missing_parameter', { params: ['response_type'] })
+  if (!spec.responseTypes.includes(responseType)) throw new OAuthError('unsupported_response_type')
+  if (!client.grantTypes.includes('authorization_code')) throw new OAuthError('authz_unauthorized_client')
+  req.scopes = splitScope(params.get('scope') ?? spec.defaultScope)
+  if (spec.requireOpenidScope && !req.scopes.includes('openid')) throw new OAuthError('authz_openid_required')
+  if (client.scopes) {
+    const bad = req.scopes.filter((s) => !client.scopes!.includes(s))
+    if (bad.length) throw new OAuthError('authz_invalid_scope', { scope: bad.join(' ') })
+  }
+  if (req.codeChallenge !== undefined) {
+    const method = params.get('code_challenge_method') ?? 'plain'
+    if (!server.spec.pkce.methods.includes(method as PkceMethod)) throw new OAuthError('authz_invalid_challenge_method')
+    req.codeChallengeMethod = method as PkceMethod
+  } else if (client.public || client.pkceRequired) {
+    throw new OAuthError('authz_pkce_required')
+  }
+}
+
+/** Issue a code for `user` and send it to the client. */
+export function completeAuthorization(c: Context<Env>, req: AuthorizationRequest, user: User, session: { sid: string; authTime: number }): Response {
+  const server = c.var.server
+  const tenant = server.tenant
+  const scope = req.scopes.join(' ')
+  const parts = [tenant.id, server.id, 'code', req.client.clientId, user.sub, req.redirectUri, scope, req.nonce ?? '', req.codeChallenge ?? '', session.sid]
+  let code: string
+  do code = formatId(tenant.ids, parts, server.spec.code.format)
+  while (tenant.codes.has(code))
+  const rec: CodeRecord = {
+    code,
+    serverId: server.id,
+    clientId: req.client.clientId,
+    redirectUri: req.redirectUri,
+    sub: user.sub,
+    scope,
+    authTime: session.authTime,
+    sid: session.sid,
+    exp: epochSeconds(tenant.clock) + server.spec.code.ttl,
+    consumed: false,
+  }
+  if (req.nonce !== undefined) rec.nonce = req.nonce
+  if (req.codeChallenge !== undefined) {
+    rec.codeChallenge = req.codeChallenge
+    rec.codeChallengeMethod = req.codeChallengeMethod ?? 'plain'
+  }
+  tenant.codes.set(code, rec)
+  const out: [string, string][] = [['code', code]]
+  if (req.state !== undefined) out.push(['state', req.state])
+  const sessionState = `${createHash('sha256').update(`${req.client.clientId} ${new URL(req.redirectUri).origin} ${session.sid}`).digest('hex')}.${session.sid.slice(0, 8)}`
+  for (const [k, v] of server.extraRedirectParams({ session_state: sessionState })) out.push([k, v])
+  return respondToClient(req.redirectUri, req.responseMode, out)
+}
+
+/** Send an authorization error back to the client (RFC 6749 §4.1.2.1). */
+export function redirectError(c: Context<Env>, req: AuthorizationRequest, err: OAuthError): Response {
+  const { error, description } = describeError(c.var.server, err, c.var.origin)
+  const out: [string, string][] = [
+    ['error', error],
+    ['error_description', description],
+  ]
+  if (req.state !== undefined) out.push(['state', req.state])
+  return respondToClient(req.redirectUri, req.responseMode, out)
+}

@@ -1,0 +1,96 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { Context } from 'hono'
+import type { ClientAuthMethod } from '../profiles/types.js'
+import type { Client } from '../runtime/tenant.js'
+import type { ServerRuntime } from '../runtime/server.js'
+import { OAuthError } from './errors.js'
+import type { Params } from './params.js'
+import type { Env } from '../server/env.js'
+
+/** Compare secrets in constant time (hashing first evens out the lengths). */
+export function secretEquals(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest())
+}
+
+/** Form-decode one Basic credential part; undefined when it is not valid percent-encoding. */
+function formDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s.replaceAll('+', ' '))
+  } catch {
+    return undefined
+  }
+}
+
+interface BasicCredentials {
+  /** Each part as it arrived, and form-decoded (RFC 6749 §2.3.1 asks clients to form-encode them). */
+  ids: string[]
+  secrets: string[]
+}
+
+/** Parse `Authorization: Basic …`; both raw and form-urlencoded credentials are accepted. */
+export function parseBasic(value: string): BasicCredentials {
+  const b64 = value.trim()
+  if (!/^[A-Za-z0-9+/]+=*$/.test(b64)) throw new OAuthError('malformed_client_auth')
+  const text = Buffer.from(b64, 'base64').toString('utf8')
+  const colon = text.indexOf(':')
+  if (colon <= 0) throw new OAuthError('malformed_client_auth')
+  const id = text.slice(0, colon)
+  const secret = text.slice(colon + 1)
+  const both = (s: string) => {
+    const d = formDecode(s)
+    return d !== undefined && d !== s ? [s, d] : [s]
+  }
+  return { ids: both(id), secrets: both(secret) }
+}
+
+/** The result of client authentication at the token, introspection or revocation endpoint. */
+export interface AuthenticatedClient {
+  client: Client
+  method: ClientAuthMethod
+}
+
+/**
+ * Authenticate the client of a back-channel request (RFC 6749 §2.3, OIDC Core §9). Exactly one
+ * method may be used; it must be one the profile supports and the client is registered for.
+ */
+export function authenticateClient(c: Context<Env>, server: ServerRuntime, params: Params): AuthenticatedClient {
+  const tenant = server.tenant
+  const header = c.req.header('authorization')
+  let basic: BasicCredentials | undefined
+  if (header !== undefined && /^basic\s/i.test(header)) {
+    c.set('usedBasic', true)
+    basic = parseBasic(header.slice(6))
+  }
+  const bodyId = params.get('client_id')
+  const bodySecret = params.get('client_secret')
+  if (basic && bodySecret !== undefined) throw new OAuthError('multiple_client_auth')
+
+  let client: Client | undefined
+  let clientId: string | undefined
+  if (basic) {
+    clientId = basic.ids.find((id) => tenant.clients.has(id)) ?? basic.ids[0]!
+    if (bodyId !== undefined && bodyId !== clientId && !basic.ids.includes(bodyId)) throw new OAuthError('multiple_client_auth')
+  } else {
+    clientId = bodyId
+    if (!clientId) for (const h of server.spec.clientIdHeaders) clientId ||= c.req.header(h)
+  }
+  if (!clientId) throw new OAuthError('no_client_auth')
+  client = tenant.clients.get(clientId)
+  if (!client) throw new OAuthError('unknown_client', { client_id: clientId })
+
+  const method: ClientAuthMethod = basic ? 'client_secret_basic' : bodySecret !== undefined ? 'client_secret_post' : 'none'
+  const allowed = client.tokenEndpointAuthMethod
+    ? [client.tokenEndpointAuthMethod]
+    : client.public
+      ? (['none'] as ClientAuthMethod[])
+      : server.secretMethods
+  if (!allowed.includes(method) || !server.spec.clientAuthMethods.includes(method)) {
+    throw new OAuthError('auth_method_mismatch', { client_id: clientId })
+  }
+  if (method !== 'none') {
+    const expected = client.clientSecret ?? ''
+    const offered = basic ? basic.secrets : [bodySecret!]
+    if (!offered.some((s) => secretEquals(s, expected))) throw new OAuthError('client_auth_failed', { client_id: clientId })
+  }
+  return { client, method }
+}

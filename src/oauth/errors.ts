@@ -1,0 +1,77 @@
+/**
+ * Why a request failed, in vendor-neutral terms. The profile's `errors.reasons` table turns a reason
+ * into the vendor's error code, status and wording; `renderError` is the one place that does so.
+ */
+export type Reason =
+  | 'invalid_method'
+  | 'invalid_content_type'
+  | 'invalid_body'
+  | 'body_too_large'
+  | 'duplicate_parameter'
+  | 'missing_parameter'
+  | 'missing_grant_type'
+  | 'invalid_parameter'
+  | 'no_client_auth'
+  | 'multiple_client_auth'
+  | 'malformed_client_auth'
+  | 'unknown_client'
+  | 'client_auth_failed'
+  | 'auth_method_mismatch'
+  | 'unsupported_grant_type'
+  | 'unauthorized_grant'
+  | 'code_not_found'
+  | 'code_expired'
+  | 'code_used'
+  | 'code_client_mismatch'
+  | 'redirect_uri_mismatch'
+  | 'pkce_required'
+  | 'pkce_verifier_missing'
+  | 'pkce_verifier_invalid'
+  | 'pkce_failed'
+  | 'refresh_not_found'
+  | 'refresh_expired'
+  | 'refresh_client_mismatch'
+  | 'refresh_reused'
+  | 'invalid_scope'
+  | 'invalid_user_credentials'
+  | 'invalid_token'
+  | 'missing_token'
+  | 'insufficient_scope'
+  | 'authz_missing_client_id'
+  | 'authz_unknown_client'
+  | 'authz_redirect_uri_mismatch'
+  | 'authz_missing_parameter'
+  | 'authz_unauthorized_client'
+  | 'unsupported_response_type'
+  | 'unsupported_response_mode'
+  | 'authz_openid_required'
+  | 'authz_invalid_scope'
+  | 'authz_pkce_required'
+  | 'authz_invalid_challenge_method'
+  | 'login_required'
+  | 'end_session_bad_redirect'
+  | 'not_found'
+  | 'server_error'
+
+/** Reasons found before `client_id` and `redirect_uri` are known good: never redirected to the client. */
+export const NOT_REDIRECTABLE: ReadonlySet<Reason> = new Set<Reason>([
+  'authz_missing_client_id',
+  'authz_unknown_client',
+  'authz_redirect_uri_mismatch',
+  'end_session_bad_redirect',
+])
+
+/**
+ * A failed OAuth request. Thrown by handlers; turned into the vendor's response by the error renderer.
+ * `vars` fill the profile's description templates (`${params}`, `${scope}`, `${client_id}` …).
+ */
+export class OAuthError extends Error {
+  override name = 'OAuthError'
+  constructor(
+    readonly reason: Reason,
+    readonly vars: Record<string, string | readonly string[]> = {},
+    options?: ErrorOptions,
+  ) {
+    super(reason, options)
+  }
+}

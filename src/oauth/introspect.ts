@@ -1,0 +1,53 @@
+import type { Context } from 'hono'
+import type { Env } from '../server/env.js'
+import { stringify } from '../lib/json.js'
+import { epochSeconds } from '../lib/clock.js'
+import { authenticateClient } from './client-auth.js'
+import { readForm, requireParams } from './params.js'
+import { resolveAccessToken } from './access-token.js'
+
+/** Token introspection (RFC 7662): `{"active":false}` for anything unknown, expired or revoked. */
+export async function introspectionEndpoint(c: Context<Env>): Promise<Response> {
+  const server = c.var.server
+  const tenant = server.tenant
+  const params = await readForm(c)
+  authenticateClient(c, server, params)
+  requireParams(params, ['token'])
+  const token = params.get('token')!
+  const { issuer } = server.urls(c.var.origin)
+  let values: Record<string, unknown> | undefined
+  const access = resolveAccessToken(server, token)
+  if (access) {
+    const user = access.sub === undefined ? undefined : tenant.userBySub(access.sub)
+    values = { active: true, scope: access.scope, client_id: access.clientId, username: user?.username, token_type: 'Bearer', exp: access.exp, iat: access.iat, nbf: access.iat, sub: access.sub, aud: access.clientId, iss: issuer, jti: access.jti, aut: user ? 'APPLICATION_USER' : 'APPLICATION' }
+  } else {
+    const rt = tenant.refreshTokens.get(token)
+    if (rt && rt.serverId === server.id && !rt.revoked && !rt.used && rt.exp > epochSeconds(tenant.clock)) {
+      const user = tenant.userBySub(rt.sub)
+      values = { active: true, scope: rt.scope, client_id: rt.clientId, username: user?.username, token_type: 'Refresh', exp: rt.exp, sub: rt.sub, aud: rt.clientId, iss: issuer }
+    }
+  }
+  let body: Record<string, unknown> = { active: false }
+  if (values) {
+    body = {}
+    for (const f of server.spec.introspection.fields) if (values[f] !== undefined) body[f] = values[f]
+  }
+  return new Response(stringify(body, server.spec.json), { headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } })
+}
+
+/** Token revocation (RFC 7009): always 200 with an empty body, known token or not. */
+export async function revocationEndpoint(c: Context<Env>): Promise<Response> {
+  const server = c.var.server
+  const tenant = server.tenant
+  const params = await readForm(c)
+  const { client } = authenticateClient(c, server, params)
+  requireParams(params, ['token'])
+  const token = params.get('token')!
+  const rt = tenant.refreshTokens.get(token)
+  if (rt && rt.serverId === server.id && rt.clientId === client.clientId) rt.revoked = true
+  const at = tenant.accessTokens.get(token)
+  if (at && at.serverId === server.id && at.clientId === client.clientId) at.revoked = true
+  const access = at ? undefined : resolveAccessToken(server, token)
+  if (access?.jti !== undefined && access.clientId === client.clientId) tenant.revokedJtis.set(access.jti, { exp: access.exp })
+  return new Response(null, { status: 200, headers: { 'cache-control': 'no-store' } })
+}

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto'
+import { epochSeconds } from '../lib/clock.js'
+import { formatId, type IdFormat } from '../lib/ids.js'
+import type { Client, User } from '../runtime/tenant.js'
+import type { ServerRuntime } from '../runtime/server.js'
+import type { AccessRecord, RefreshRecord } from '../runtime/records.js'
+import type { BoundedStore } from '../store/bounded.js'
+import { buildClaims, type ClaimContext } from './claims.js'
+import { halfHash, signHs256, signRs256 } from './jwt.js'
+
+/** What a grant decided; `issueTokens` turns it into the vendor's token response. */
+export interface Grant {
+  server: ServerRuntime
+  origin: string
+  client: Client
+  /** Absent for client_credentials. */
+  user: User | undefined
+  scopes: string[]
+  /** The value this issuance derives from (code, refresh token, or the request's own inputs), for deterministic ids. */
+  parent: string
+  nonce?: string | undefined
+  authTime?: number | undefined
+  sid?: string | undefined
+  /** The authorization code, for `c_hash`. */
+  code?: string | undefined
+  /** Whether to include an id_token (openid scope and the grant allows one). */
+  idToken: boolean
+  /** Refresh token handling: issue a new one, return an existing one unchanged, or none. */
+  refresh: { kind: 'new'; family?: string } | { kind: 'keep'; token: string } | { kind: 'none' }
+  /** Per-call claim overrides (minted tokens in tests). */
+  extraClaims?: Record<string, unknown>
+}
+
+/** Issue a value of `format` that no live entry of `store` holds (deterministic; see lib/ids). */
+export function uniqueId(grant: Grant, kind: string, format: IdFormat, store?: BoundedStore<{ exp: number }>): string {
+  const { server } = grant
+  const parts = [server.tenant.id, server.id, kind, grant.parent]
+  for (;;) {
+    const v = formatId(server.tenant.ids, parts, format)
+    if (!store?.has(v)) return v
+  }
+}
+
+/** Issue access, id and refresh tokens for a grant and build the response body in the vendor's field order. */
+export function issueTokens(grant: Grant): Record<string, unknown> {
+  const { server, client, user } = grant
+  const tenant = server.tenant
+  const spec = server.spec
+  const now = epochSeconds(tenant.clock)
+  const { issuer } = server.urls(grant.origin)
+  const scope = grant.scopes.join(' ')
+  const at = spec.accessToken
+  const atExp = now + at.ttl
+
+  const base: ClaimContext = {
+    iss: issuer,
+    sub: user?.sub ?? client.clientId,
+    aud: client.clientId,
+    azp: client.clientId,
+    client_id: client.clientId,
+    scope,
+    iat: now,
+    nbf: now,
+    auth_time: grant.authTime,
+    sid: grant.sid,
+    tenant: tenant.values,
+    user,
+  }
+
+  let accessToken: string
+  if (at.format === 'jwt') {
+    const ctx: ClaimContext = { ...base, exp: atExp, jti: uniqueId(grant, 'jti', at.jti ?? { kind: 'random', alphabet: 'nanoid', length: 21 }) }
+    const claims = buildClaims(tenant.profile, at.claims, at.values, ctx, [])
+    if (grant.extraClaims) Object.assign(claims, grant.extraClaims)
+    accessToken = signRs256(server.accessHeaderB64!, claims, server.key.privateKey, spec.json)
+  } else {
+    accessToken = uniqueId(grant, 'at', at.format, tenant.accessTokens)
+    const rec: AccessRecord = { token: accessToken, serverId: server.id, clientId: client.clientId, scope, iat: now, exp: atExp, revoked: false }
+    if (user) rec.sub = user.sub
+    if (grant.sid !== undefined) rec.sid = grant.sid
+    tenant.accessTokens.set(accessToken, rec)
+  }
+
+  let refreshToken: string | undefined
+  const r = grant.refresh
+  if (r.kind === 'keep') refreshToken = r.token
+  else if (r.kind === 'new' && user) {
+    const rt = spec.refreshToken
+    refreshToken = uniqueId(grant, 'rt', rt.format, tenant.refreshTokens)
+    const rec: RefreshRecord = {
+      token: refreshToken,
+      serverId: server.id,
+      clientId: client.clientId,
+      sub: user.sub,
+      scope,
+      authTime: grant.authTime ?? now,
+      sid: grant.sid ?? '',
+      exp: now + rt.ttl,
+      used: false,
+      family: r.family ?? refreshToken,
+      revoked: false,
+    }
+    if (grant.nonce !== undefined) rec.nonce = grant.nonce
+    tenant.refreshTokens.set(refreshToken, rec)
+  }
+
+  let idToken: string | undefined
+  const it = spec.idToken
+  if (grant.idToken && it && spec.openid && user) {
+    const ctx: ClaimContext = {
+      ...base,
+      exp: now + it.ttl,
+      nonce: grant.nonce,
+      at_hash: halfHash(accessToken),
+      c_hash: grant.code === undefined ? undefined : halfHash(grant.code),
+      jti: it.jti ? uniqueId(grant, 'idjti', it.jti) : undefined,
+      isk: grant.sid === undefined ? undefined : sessionKey(grant.sid),
+    }
+    const claims = buildClaims(tenant.profile, it.claims, it.values, ctx, grant.scopes)
+    if (grant.extraClaims) Object.assign(claims, grant.extraClaims)
+    idToken =
+      client.idTokenSigningAlg === 'HS256' && client.clientSecret
+        ? signHs256(claims, client.clientSecret, spec.json)
+        : signRs256(server.idHeaderB64!, claims, server.key.privateKey, spec.json)
+  }
+
+  const values: Record<string, unknown> = {
+    access_token: accessToken,
+    token_type: spec.tokenResponse.tokenType,
+    expires_in: at.ttl + at.expiresInSkew,
+    refresh_token: refreshToken,
+    id_token: idToken,
+    scope,
+  }
+  const body: Record<string, unknown> = {}
+  for (const f of spec.tokenResponse.fields) if (values[f] !== undefined) body[f] = values[f]
+  return body
+}
+
+/** WSO2's `isk` (IdP session key): 64 hex characters derived from the session. */
+const sessionKey = (sid: string): string => createHash('sha256').update(sid).digest('hex')

@@ -1,0 +1,54 @@
+import type { Context } from 'hono'
+import { OAuthError } from './errors.js'
+
+/** Request parameters, each present at most once (RFC 6749 §3.1). */
+export type Params = Map<string, string>
+
+/** Largest form body accepted (the vendors' own limits are larger; no OAuth request needs more). */
+export const MAX_BODY_BYTES = 64 * 1024
+
+/** Parse `application/x-www-form-urlencoded` text, rejecting repeated parameters. */
+export function parseForm(text: string): Params {
+  const params: Params = new Map()
+  const dupes: string[] = []
+  for (const [k, v] of new URLSearchParams(text)) {
+    if (params.has(k)) {
+      if (!dupes.includes(k)) dupes.push(k)
+    } else params.set(k, v)
+  }
+  if (dupes.length) throw new OAuthError('duplicate_parameter', { params: dupes })
+  return params
+}
+
+/** True for `application/x-www-form-urlencoded`, with or without parameters such as charset. */
+export function isFormContentType(ct: string | undefined): boolean {
+  if (!ct) return false
+  const semi = ct.indexOf(';')
+  return (semi === -1 ? ct : ct.slice(0, semi)).trim().toLowerCase() === 'application/x-www-form-urlencoded'
+}
+
+/** Read a POST form body with the OAuth rules: right content type, size limit, no duplicates. */
+export async function readForm(c: Context): Promise<Params> {
+  const ct = c.req.header('content-type')
+  const len = Number(c.req.header('content-length') ?? 0)
+  if (len > MAX_BODY_BYTES) throw new OAuthError('body_too_large')
+  if (!isFormContentType(ct)) {
+    throw new OAuthError(ct && /json/i.test(ct) ? 'invalid_body' : 'invalid_content_type')
+  }
+  const buf = await c.req.arrayBuffer()
+  if (buf.byteLength > MAX_BODY_BYTES) throw new OAuthError('body_too_large')
+  return parseForm(Buffer.from(buf).toString('utf8'))
+}
+
+/** Query parameters, rejecting repeated ones. */
+export function readQuery(c: Context): Params {
+  const url = c.req.url
+  const q = url.indexOf('?')
+  return parseForm(q === -1 ? '' : url.slice(q + 1))
+}
+
+/** Throw `missing_parameter` naming every absent or empty parameter. */
+export function requireParams(params: Params, names: readonly string[], reason: 'missing_parameter' | 'authz_missing_parameter' = 'missing_parameter'): void {
+  const missing = names.filter((n) => !params.get(n))
+  if (missing.length) throw new OAuthError(reason, { params: missing })
+}

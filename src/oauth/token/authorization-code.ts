@@ -1,0 +1,46 @@
+import { epochSeconds } from '../../lib/clock.js'
+import { OAuthError } from '../errors.js'
+import { requireParams } from '../params.js'
+import { verifyPkce } from '../pkce.js'
+import { issueTokens } from '../issue.js'
+import type { GrantHandler } from './index.js'
+import { splitScope } from './index.js'
+import { refreshPolicy } from './refresh-token.js'
+
+/**
+ * `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.5). Checks, in order: code known to
+ * this server → issued to this client → not expired → not yet used → PKCE → redirect_uri.
+ */
+export const authorizationCodeGrant: GrantHandler = (c, params, { client }) => {
+  const server = c.var.server
+  const tenant = server.tenant
+  requireParams(params, server.spec.token.redirectUriRequired ? ['code', 'redirect_uri'] : ['code'])
+  const code = params.get('code')!
+  const rec = tenant.codes.get(code)
+  if (!rec || rec.serverId !== server.id) throw new OAuthError('code_not_found')
+  if (rec.clientId !== client.clientId) throw new OAuthError('code_client_mismatch')
+  if (rec.exp <= epochSeconds(tenant.clock)) throw new OAuthError('code_expired')
+  if (rec.consumed) throw new OAuthError('code_used')
+  verifyPkce(params.get('code_verifier'), rec.codeChallenge, rec.codeChallengeMethod, client.public || client.pkceRequired === true)
+  const redirectUri = params.get('redirect_uri')
+  if ((redirectUri !== undefined || server.spec.token.redirectUriRequired) && redirectUri !== rec.redirectUri) throw new OAuthError('redirect_uri_mismatch')
+  rec.consumed = true
+
+  const user = tenant.userBySub(rec.sub)
+  if (!user) throw new OAuthError('code_not_found')
+  const scopes = splitScope(rec.scope)
+  return issueTokens({
+    server,
+    origin: c.var.origin,
+    client,
+    user,
+    scopes,
+    parent: code,
+    nonce: rec.nonce,
+    authTime: rec.authTime,
+    sid: rec.sid,
+    code,
+    idToken: scopes.includes('openid'),
+    refresh: refreshPolicy(server, client, scopes) ? { kind: 'new' } : { kind: 'none' },
+  })
+}

@@ -1,0 +1,58 @@
+import { epochSeconds } from '../../lib/clock.js'
+import type { Client } from '../../runtime/tenant.js'
+import type { ServerRuntime } from '../../runtime/server.js'
+import { OAuthError } from '../errors.js'
+import { requireParams } from '../params.js'
+import { issueTokens } from '../issue.js'
+import type { GrantHandler } from './index.js'
+import { splitScope } from './index.js'
+
+/**
+ * Whether a refresh token is issued: the client has the refresh grant, and, where the vendor asks
+ * for it (GenAuth/Authing OIDC), the scope holds `offline_access`.
+ */
+export function refreshPolicy(server: ServerRuntime, client: Client, scopes: readonly string[]): boolean {
+  if (!client.grantTypes.includes('refresh_token') || !server.spec.grants.includes('refresh_token')) return false
+  const need = server.spec.refreshToken.requireScope
+  return need === undefined || scopes.includes(need)
+}
+
+/**
+ * `grant_type=refresh_token` (RFC 6749 §6). Rotation and replay protection follow the profile: a
+ * rotated token is single-use; with replay protection, reusing one revokes its whole family.
+ */
+export const refreshTokenGrant: GrantHandler = (c, params, { client }) => {
+  const server = c.var.server
+  const tenant = server.tenant
+  const spec = server.spec.refreshToken
+  requireParams(params, ['refresh_token'])
+  const token = params.get('refresh_token')!
+  const rec = tenant.refreshTokens.get(token)
+  if (!rec || rec.serverId !== server.id || rec.revoked) throw new OAuthError('refresh_not_found')
+  if (rec.clientId !== client.clientId) throw new OAuthError('refresh_client_mismatch')
+  if (rec.exp <= epochSeconds(tenant.clock)) throw new OAuthError('refresh_expired')
+  if (rec.used) {
+    if (spec.replayProtection) for (const r of tenant.refreshTokens.values()) if (r.family === rec.family) r.revoked = true
+    throw new OAuthError('refresh_reused')
+  }
+  const granted = splitScope(rec.scope)
+  const requested = params.has('scope') ? splitScope(params.get('scope')) : granted
+  const extra = requested.filter((s) => !granted.includes(s))
+  if (extra.length) throw new OAuthError('invalid_scope', { scope: extra.join(' ') })
+  const user = tenant.userBySub(rec.sub)
+  if (!user) throw new OAuthError('refresh_not_found')
+  if (spec.rotate) rec.used = true
+  return issueTokens({
+    server,
+    origin: c.var.origin,
+    client,
+    user,
+    scopes: requested,
+    parent: token,
+    nonce: rec.nonce,
+    authTime: rec.authTime,
+    sid: rec.sid,
+    idToken: requested.includes('openid') && server.spec.idToken?.onRefresh === true,
+    refresh: spec.rotate ? { kind: 'new', family: rec.family } : { kind: 'keep', token },
+  })
+}

@@ -1,0 +1,89 @@
+import { readFileSync, existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { ConfigError } from '../config/errors.js'
+import type { Profile, ServerSpec } from './types.js'
+
+type Json = Record<string, unknown>
+
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
+
+/** Deep merge: objects merge key by key, arrays and scalars replace. `$comment` keys are dropped. */
+export function merge(base: unknown, over: unknown): unknown {
+  if (!isObject(base) || !isObject(over)) return over === undefined ? base : over
+  const out: Json = {}
+  for (const [k, v] of Object.entries(base)) if (k !== '$comment') out[k] = v
+  for (const [k, v] of Object.entries(over)) if (k !== '$comment') out[k] = merge(out[k], v)
+  return out
+}
+
+function readJson(file: string): Json {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as unknown
+    if (!isObject(v)) throw new Error('not a JSON object')
+    return v
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read profile (${(err as Error).message})`)
+  }
+}
+
+/** Names of the profiles found in the given directories (later directories win). */
+export function listProfiles(dirs: readonly string[]): string[] {
+  const names = new Set<string>()
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue
+    for (const f of readdirSync(dir)) if (f.endsWith('.json') && !f.startsWith('_')) names.add(f.slice(0, -5))
+  }
+  return [...names].sort()
+}
+
+function findFile(name: string, dirs: readonly string[]): string | undefined {
+  for (let i = dirs.length - 1; i >= 0; i--) {
+    const f = join(dirs[i]!, `${name}.json`)
+    if (existsSync(f)) return f
+  }
+  return undefined
+}
+
+/**
+ * Load a profile by name: follow `extends`, merge over `_base.json`, and expand each server over
+ * the base `server` defaults. Throws a ConfigError naming the file for a broken profile.
+ */
+export function loadProfile(name: string, dirs: readonly string[], seen: string[] = []): Profile {
+  const file = findFile(name, dirs)
+  if (!file) throw new ConfigError(`unknown profile "${name}" (known: ${listProfiles(dirs).join(', ')})`)
+  if (seen.includes(name)) throw new ConfigError(`${file}: "extends" loops (${[...seen, name].join(' → ')})`)
+  const own = readJson(file)
+  let merged: Json
+  if (typeof own.extends === 'string') {
+    merged = merge(loadProfileRaw(own.extends, dirs, [...seen, name]), own) as Json
+  } else {
+    const baseFile = findFile('_base', dirs)
+    const base = baseFile ? readJson(baseFile) : {}
+    merged = merge({ claims: base.claims }, own) as Json
+    const serverBase = base.server ?? {}
+    merged.servers = (Array.isArray(own.servers) ? own.servers : []).map((s) => merge(serverBase, s))
+  }
+  delete merged.extends
+  return checkProfile(merged, file)
+}
+
+function loadProfileRaw(name: string, dirs: readonly string[], seen: string[]): Json {
+  return loadProfile(name, dirs, seen) as unknown as Json
+}
+
+function checkProfile(p: Json, file: string): Profile {
+  const need = (cond: boolean, what: string) => {
+    if (!cond) throw new ConfigError(`${file}: ${what}`)
+  }
+  need(typeof p.name === 'string', '"name" must be a string')
+  need(Array.isArray(p.servers) && p.servers.length > 0, '"servers" must list at least one server')
+  const servers = p.servers as ServerSpec[]
+  servers.forEach((s, i) => {
+    need(typeof s.id === 'string', `servers[${i}].id must be a string`)
+    need(typeof s.issuer === 'string', `servers[${i}].issuer must be a template string`)
+    need(typeof s.paths?.token === 'string', `servers[${i}].paths.token is required`)
+    need(Array.isArray(s.tokenResponse?.fields), `servers[${i}].tokenResponse.fields must be an array`)
+  })
+  need(servers.some((s) => s.id === p.defaultServer), `"defaultServer" must name one of the servers`)
+  return p as unknown as Profile
+}

@@ -1,0 +1,142 @@
+import type { IdFormat } from '../lib/ids.js'
+import type { JsonStyle } from '../lib/json.js'
+
+/** OAuth 2.0 / OIDC endpoints a profile server may serve. */
+export type EndpointName =
+  | 'authorization'
+  | 'token'
+  | 'userinfo'
+  | 'jwks'
+  | 'discovery'
+  | 'introspection'
+  | 'revocation'
+  | 'endSession'
+
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'password'
+
+export type ClientAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'client_secret_jwt'
+  | 'private_key_jwt'
+  | 'none'
+
+export type PkceMethod = 'S256' | 'plain'
+
+/** RFC 6749 / 6750 / OIDC error codes mockidp emits. */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'unsupported_response_type'
+  | 'login_required'
+  | 'server_error'
+  | (string & {})
+
+/**
+ * A claim list entry: a claim name (filled from `values`, then from the built-in context such as
+ * `sub`, `nonce`, `at_hash`), or `@scopes` for the user's claims of every granted scope.
+ */
+export type ClaimItem = string
+
+/** One reason an OAuth request fails, as a vendor words it. */
+export interface ReasonSpec {
+  error: OAuthErrorCode
+  status?: number
+  /** Status when the client authenticated with HTTP Basic (node-oauth2-server answers 401 then). */
+  basicStatus?: number
+  description: string
+  /** Description when several parameters are listed. */
+  many?: string
+  /** Extra body members, e.g. oidc-provider's `scope` on invalid_scope. */
+  extra?: Record<string, string>
+}
+
+export interface ErrorSpec {
+  /** Body key order, e.g. WSO2's `error_description` first. */
+  fields: string[]
+  headers: Record<string, string>
+  list: { quote: string; join: 'and' | 'first' | ' ' | ', ' }
+  wwwAuthenticate: Record<string, { when: 'basic' | 'always'; value: string }>
+  reasons: Record<string, ReasonSpec>
+}
+
+export interface TokenSpec {
+  format: 'jwt' | IdFormat
+  ttl: number
+  /** Added to `ttl` for `expires_in` (node-oauth2-server reports 3599 for 3600). */
+  expiresInSkew: number
+  header: Record<string, string>
+  claims: ClaimItem[]
+  values?: Record<string, unknown>
+  jti?: IdFormat
+}
+
+/** One authorization server of a vendor (Authing has two: `/oidc` and `/oauth`). */
+export interface ServerSpec {
+  id: string
+  engine?: string
+  /** Template over `${root}` (origin + tenant path). */
+  issuer: string
+  openid: boolean
+  json?: JsonStyle
+  paths: Partial<Record<Exclude<EndpointName, 'discovery'>, string>> & { discovery?: string | string[] }
+  grants: GrantType[]
+  clientAuthMethods: ClientAuthMethod[]
+  /** Headers that may name the client (Authing SDKs send `x-authing-app-id`). */
+  clientIdHeaders: string[]
+  pkce: { methods: PkceMethod[] }
+  authorization: {
+    requireOpenidScope: boolean
+    responseTypes: string[]
+    responseModes: string[]
+    defaultScope: string
+    /** Extra parameters on the success redirect (WSO2's `session_state`). */
+    extraParams: Record<string, string>
+  }
+  token: { redirectUriRequired: boolean }
+  code: { format: IdFormat; ttl: number }
+  accessToken: TokenSpec
+  refreshToken: { format: IdFormat; ttl: number; rotate: boolean; replayProtection?: boolean; requireScope?: string }
+  idToken?: {
+    ttl: number
+    header: Record<string, string>
+    claims: ClaimItem[]
+    values?: Record<string, unknown>
+    jti?: IdFormat
+    onRefresh: boolean
+  }
+  tokenResponse: { fields: string[]; tokenType: string; headers: Record<string, string> }
+  userinfo: { claims: ClaimItem[]; values?: Record<string, unknown>; tokenFrom: ('header' | 'query' | 'body')[] }
+  introspection: { fields: string[] }
+  jwks: { fields: string[] }
+  endSession: { requireRegisteredPostLogoutUri: boolean }
+  errors: ErrorSpec
+  discovery?: Record<string, unknown>
+}
+
+export interface TenantParamSpec {
+  name: string
+  optional?: boolean
+  pattern?: string
+  hint?: string
+}
+
+/** A vendor profile: pure data read from `fixtures/profiles/<name>.json`, merged over `_base.json`. */
+export interface Profile {
+  name: string
+  displayName: string
+  brand: { color: string; logoText: string }
+  /** Path under the tenant's basePath, e.g. `/t/${org}`; `params` are the tenant values it needs. */
+  tenant: { path: string; params: TenantParamSpec[] }
+  /** Signing-key fixture name in `fixtures/keys/`. */
+  key: string
+  defaultServer: string
+  claims: { missing: 'omit' | 'null'; scopes: Record<string, string[]> }
+  servers: ServerSpec[]
+}

@@ -1,0 +1,49 @@
+import type { PkceMethod } from '../profiles/types.js'
+
+/** An issued authorization code. Times are epoch seconds. */
+export interface CodeRecord {
+  code: string
+  serverId: string
+  clientId: string
+  redirectUri: string
+  sub: string
+  scope: string
+  nonce?: string
+  codeChallenge?: string
+  codeChallengeMethod?: PkceMethod
+  authTime: number
+  sid: string
+  exp: number
+  consumed: boolean
+}
+
+/** An issued refresh token. */
+export interface RefreshRecord {
+  token: string
+  serverId: string
+  clientId: string
+  sub: string
+  scope: string
+  nonce?: string
+  authTime: number
+  sid: string
+  exp: number
+  /** Set once a rotating refresh token has been exchanged. */
+  used: boolean
+  /** Shared by a token and its rotated descendants; replay of a used one revokes the family. */
+  family: string
+  revoked: boolean
+}
+
+/** An issued opaque access token (JWT access tokens are not stored). */
+export interface AccessRecord {
+  token: string
+  serverId: string
+  clientId: string
+  sub?: string
+  scope: string
+  iat: number
+  exp: number
+  sid?: string
+  revoked: boolean
+}

@@ -1,0 +1,83 @@
+import { compile, renderValue, type Compiled } from '../lib/template.js'
+import { b64url } from '../lib/json.js'
+import type { SigningKey } from '../keys/keystore.js'
+import type { ClientAuthMethod, EndpointName, ServerSpec } from '../profiles/types.js'
+import type { Tenant } from './tenant.js'
+
+/** Absolute URLs of one server for one origin. */
+export interface ServerUrls {
+  issuer: string
+  url: Partial<Record<EndpointName, string>>
+}
+
+/**
+ * One authorization server of a tenant (Authing tenants have `/oidc` and `/oauth`), with everything
+ * that does not depend on the request precomputed: JWT headers, templates, paths.
+ */
+export class ServerRuntime {
+  readonly id: string
+  /** Request paths (without origin) of each endpoint, discovery possibly at several paths. */
+  readonly paths: Partial<Record<Exclude<EndpointName, 'discovery'>, string>> & { discovery: string[] }
+  /** Encoded JWT headers, computed once. */
+  readonly accessHeaderB64: string | undefined
+  readonly idHeaderB64: string | undefined
+  /** Client-auth methods usable with a client secret. */
+  readonly secretMethods: ClientAuthMethod[]
+  private readonly issuerTemplate: Compiled
+  private readonly urlCache = new Map<string, ServerUrls>()
+  private readonly discoveryCache = new Map<string, string>()
+  private readonly extraParamTemplates: [string, Compiled][]
+
+  constructor(
+    readonly tenant: Tenant,
+    readonly spec: ServerSpec,
+    readonly key: SigningKey,
+  ) {
+    this.id = spec.id
+    const root = tenant.rootPath
+    const { discovery, ...rest } = spec.paths
+    const paths: ServerRuntime['paths'] = { discovery: [] }
+    for (const [name, p] of Object.entries(rest)) paths[name as Exclude<EndpointName, 'discovery'>] = root + p
+    paths.discovery = (discovery === undefined ? [] : Array.isArray(discovery) ? discovery : [discovery]).map((p) => root + p)
+    this.paths = paths
+    this.issuerTemplate = compile(spec.issuer)
+    const keyVars = { key: key.vars }
+    this.accessHeaderB64 = spec.accessToken.format === 'jwt' ? b64url(JSON.stringify(renderValue(spec.accessToken.header, keyVars))) : undefined
+    this.idHeaderB64 = spec.idToken && spec.openid ? b64url(JSON.stringify(renderValue(spec.idToken.header, keyVars))) : undefined
+    this.secretMethods = spec.clientAuthMethods.filter((m) => m !== 'none' && m !== 'private_key_jwt')
+    this.extraParamTemplates = Object.entries(spec.authorization.extraParams).map(([k, v]) => [k, compile(v)])
+  }
+
+  /** Issuer and endpoint URLs as seen from `origin` (e.g. `http://localhost:9000`), cached per origin. */
+  urls(origin: string): ServerUrls {
+    let u = this.urlCache.get(origin)
+    if (u) return u
+    const issuer = this.issuerTemplate({ root: origin + this.tenant.rootPath, tenant: this.tenant.values })
+    const url: ServerUrls['url'] = {}
+    for (const [name, p] of Object.entries(this.paths)) {
+      if (name === 'discovery') url.discovery = origin + (p as string[])[0]
+      else url[name as EndpointName] = origin + (p as string)
+    }
+    u = { issuer, url }
+    if (this.urlCache.size > 64) this.urlCache.clear()
+    this.urlCache.set(origin, u)
+    return u
+  }
+
+  /** The discovery document for `origin`, serialised once per origin. */
+  discovery(origin: string): string | undefined {
+    if (!this.spec.discovery) return undefined
+    let body = this.discoveryCache.get(origin)
+    if (body === undefined) {
+      body = JSON.stringify(renderValue(this.spec.discovery, { ...this.urls(origin) }))
+      if (this.discoveryCache.size > 64) this.discoveryCache.clear()
+      this.discoveryCache.set(origin, body)
+    }
+    return body
+  }
+
+  /** Extra parameters the vendor adds to a successful authorization redirect. */
+  extraRedirectParams(vars: Record<string, unknown>): [string, string][] {
+    return this.extraParamTemplates.map(([k, t]) => [k, t(vars)])
+  }
+}
