@@ -14,7 +14,7 @@ export interface LoadOptions {
   file?: string
   /** A config object instead of a file (programmatic use). */
   config?: MockIdpConfig
-  /** Environment for overrides (`PORT`, `HOST`, `MOCKIDP_CONFIG`, `MOCKIDP_PUBLIC_URL`). */
+  /** Environment for overrides (`PORT`, `HOST`, `MOCKIDP_CONFIG`, `MOCKIDP_PUBLIC_URL`, `MOCKIDP_BACKCHANNEL_URL`). */
   env?: Record<string, string | undefined>
   port?: number
   host?: string
@@ -96,8 +96,10 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
     source,
     profileDirs,
   }
-  const publicUrl = env.MOCKIDP_PUBLIC_URL ?? cfg.publicUrl
-  if (publicUrl !== undefined) config.publicUrl = publicUrl.replace(/\/+$/, '')
+  const publicUrl = env.MOCKIDP_PUBLIC_URL || cfg.publicUrl
+  if (publicUrl) config.publicUrl = publicUrl.replace(/\/+$/, '')
+  const backchannelUrl = env.MOCKIDP_BACKCHANNEL_URL || cfg.backchannelUrl
+  if (backchannelUrl) config.backchannelUrl = backchannelUrl.replace(/\/+$/, '')
   return { config, profiles }
 }
 

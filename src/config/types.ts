@@ -68,8 +68,10 @@ export interface MockIdpConfig {
   host?: string
   /** `"system"` (default) or an ISO instant to freeze time. */
   clock?: string
-  /** Origin used for issuers and URLs; default: each request's Host. */
+  /** Browser-facing origin: issuer, authorization and logout URLs; default: each request's Host. */
   publicUrl?: string
+  /** Back-channel origin for token, userinfo, JWKS … URLs in discovery; default: each request's Host. */
+  backchannelUrl?: string
   profilesDir?: string
   tenants: TenantConfig[]
 }

@@ -19,7 +19,7 @@ export function jwksEndpoint(c: Context<Env>): Response {
 
 /** The discovery document (OIDC Discovery §4), rendered once per origin. */
 export function discoveryEndpoint(c: Context<Env>): Response {
-  const body = c.var.server.discovery(c.var.origin)
+  const body = c.var.server.discovery(c.var.origin, c.var.backOrigin)
   if (body === undefined) return c.json({ error: 'not_found' }, 404)
   return new Response(body, { headers: { 'content-type': 'application/json; charset=utf-8' } })
 }

@@ -7,12 +7,16 @@ type Json = Record<string, unknown>
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v)
 
-/** Deep merge: objects merge key by key, arrays and scalars replace. `$comment` keys are dropped. */
+// Members whose key order is wire data (JWT headers, claim values, discovery): a profile's own
+// value replaces the inherited one whole instead of merging into it.
+const REPLACED = new Set(['header', 'values', 'discovery'])
+
+/** Deep merge: objects merge (except `REPLACED` members), arrays and scalars replace. `$comment` keys are dropped. */
 export function merge(base: unknown, over: unknown): unknown {
   if (!isObject(base) || !isObject(over)) return over === undefined ? base : over
   const out: Json = {}
   for (const [k, v] of Object.entries(base)) if (k !== '$comment') out[k] = v
-  for (const [k, v] of Object.entries(over)) if (k !== '$comment') out[k] = merge(out[k], v)
+  for (const [k, v] of Object.entries(over)) if (k !== '$comment') out[k] = REPLACED.has(k) ? v : merge(out[k], v)
   return out
 }
 

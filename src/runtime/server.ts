@@ -4,6 +4,9 @@ import type { SigningKey } from '../keys/keystore.js'
 import type { ClientAuthMethod, EndpointName, ServerSpec } from '../profiles/types.js'
 import type { Tenant } from './tenant.js'
 
+/** Endpoints a browser visits; the others are called server to server. */
+const FRONT_CHANNEL = new Set(['authorization', 'endSession', 'checkSession'])
+
 /** Absolute URLs of one server for one origin. */
 export interface ServerUrls {
   issuer: string
@@ -48,30 +51,38 @@ export class ServerRuntime {
     this.extraParamTemplates = Object.entries(spec.authorization.extraParams).map(([k, v]) => [k, compile(v)])
   }
 
-  /** Issuer and endpoint URLs as seen from `origin` (e.g. `http://localhost:9000`), cached per origin. */
-  urls(origin: string): ServerUrls {
-    let u = this.urlCache.get(origin)
+  /**
+   * Issuer and endpoint URLs, cached per origin pair. `front` is the origin browsers use (issuer,
+   * authorization and logout endpoints); `back` the one servers use for the back-channel endpoints
+   * (token, userinfo, JWKS …) — they differ when, say, a browser reaches a container at
+   * `localhost:9000` and the app at `mockidp:9000`.
+   */
+  urls(front: string, back: string = front): ServerUrls {
+    const cacheKey = front === back ? front : `${front}|${back}`
+    let u = this.urlCache.get(cacheKey)
     if (u) return u
-    const issuer = this.issuerTemplate({ root: origin + this.tenant.rootPath, tenant: this.tenant.values })
+    const issuer = this.issuerTemplate({ root: front + this.tenant.rootPath, tenant: this.tenant.values })
     const url: ServerUrls['url'] = {}
     for (const [name, p] of Object.entries(this.paths)) {
-      if (name === 'discovery') url.discovery = origin + (p as string[])[0]
+      const origin = FRONT_CHANNEL.has(name) ? front : back
+      if (name === 'discovery') url.discovery = front + (p as string[])[0]
       else url[name as EndpointName] = origin + (p as string)
     }
     u = { issuer, url }
     if (this.urlCache.size > 64) this.urlCache.clear()
-    this.urlCache.set(origin, u)
+    this.urlCache.set(cacheKey, u)
     return u
   }
 
-  /** The discovery document for `origin`, serialised once per origin. */
-  discovery(origin: string): string | undefined {
+  /** The discovery document for the origin pair, serialised once per pair. */
+  discovery(front: string, back: string = front): string | undefined {
     if (!this.spec.discovery) return undefined
-    let body = this.discoveryCache.get(origin)
+    const cacheKey = front === back ? front : `${front}|${back}`
+    let body = this.discoveryCache.get(cacheKey)
     if (body === undefined) {
-      body = JSON.stringify(renderValue(this.spec.discovery, { ...this.urls(origin) }))
+      body = JSON.stringify(renderValue(this.spec.discovery, { ...this.urls(front, back) }))
       if (this.discoveryCache.size > 64) this.discoveryCache.clear()
-      this.discoveryCache.set(origin, body)
+      this.discoveryCache.set(cacheKey, body)
     }
     return body
   }

@@ -26,10 +26,8 @@ const endpoints: Record<EndpointName, { methods: string[]; handler: Endpoint }> 
   endSession: { methods: ['GET', 'POST'], handler: endSessionEndpoint },
 }
 
-/** The origin a request was addressed to: the configured public URL, else its Host header. */
-function originOf(c: Context, idp: Idp, fallbackHost: string): string {
-  return idp.config.publicUrl ?? `http://${c.req.header('host') ?? fallbackHost}`
-}
+/** The origin a request was addressed to, from its Host header. */
+const requestOrigin = (c: Context, fallbackHost: string): string => `http://${c.req.header('host') ?? fallbackHost}`
 
 /**
  * Build the Hono app serving `tenants`: every endpoint of every server at its vendor path, one error
@@ -41,7 +39,9 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
   const bind = (server: ServerRuntime, endpoint: Endpoint): Handler<Env> =>
     function tenantRoute(c) {
       c.set('server', server)
-      c.set('origin', originOf(c, idp, fallbackHost))
+      const own = requestOrigin(c, fallbackHost)
+      c.set('origin', idp.config.publicUrl ?? own)
+      c.set('backOrigin', idp.config.backchannelUrl ?? own)
       return endpoint(c)
     }
 
@@ -56,14 +56,16 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
   app.get('/', (c) => {
-    const origin = originOf(c, idp, fallbackHost)
+    const own = requestOrigin(c, fallbackHost)
+    const origin = idp.config.publicUrl ?? own
+    const back = idp.config.backchannelUrl ?? own
     return c.json({
       name: 'mockidp',
       warning: 'A mock identity provider for development and tests. Not for production.',
       tenants: tenants.map((t) => ({
         id: t.id,
         vendor: t.profile.name,
-        servers: t.servers.map((s) => ({ id: s.id, issuer: s.urls(origin).issuer, ...s.urls(origin).url })),
+        servers: t.servers.map((s) => ({ id: s.id, issuer: s.urls(origin, back).issuer, ...s.urls(origin, back).url })),
         clients: [...t.clients.keys()],
       })),
     })

@@ -3,8 +3,10 @@ import type { ServerRuntime } from '../runtime/server.js'
 /** Hono context variables set for every tenant request. */
 export type Env = {
   Variables: {
-    /** Origin the request was addressed to (or the configured public URL). */
+    /** Browser-facing origin: the configured public URL, else the request's own. The issuer's base. */
     origin: string
+    /** Back-channel origin: the configured back-channel URL, else the request's own. */
+    backOrigin: string
     /** The tenant server the route belongs to. */
     server: ServerRuntime
     /** Set by client authentication: the request used HTTP Basic (affects error status/headers). */

@@ -1,0 +1,84 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const CLI = new URL('../dist/cli.js', import.meta.url).pathname
+const run = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: 10_000 })
+
+/** Start the CLI and resolve with its first stdout block once it is listening. */
+function start(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env } })
+  const ready = new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+      if (out.includes('asgardeo-demo')) resolve(out)
+    })
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)))
+  })
+  return { child, ready }
+}
+
+describe('mockidp CLI', () => {
+  it('--help and --version', () => {
+    const help = run(['--help'])
+    expect(help.status).toBe(0)
+    expect(help.stdout).toContain('Usage: mockidp [--config FILE] [--port N] [--host H]')
+    const version = run(['--version'])
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+  })
+
+  it('an unknown flag exits 2 with the usage', () => {
+    const r = run(['--nope'])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain("Unknown option '--nope'")
+  })
+
+  it('a bad config exits 1 naming the file, the JSON path and the fix', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mockidp-cli-'))
+    const file = join(dir, 'bad.json')
+    writeFileSync(file, JSON.stringify({ tenants: [{ id: 'p', vendor: 'pingon', basePath: '/p', clients: [], users: [] }, { id: 'q', vendor: 'pingone', basePath: '/q', clients: [], users: [] }] }))
+    const r = run(['--config', file])
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain(file)
+    expect(r.stderr).toContain('tenants[0].vendor: unknown profile "pingon" (known: asgardeo, authing, genauth, pingone)')
+    expect(r.stderr).toContain('tenants[1].envId: is required for vendor "pingone"')
+  })
+
+  it('an unreadable config file is named', () => {
+    const r = run([], { MOCKIDP_CONFIG: '/nonexistent/mockidp.json' })
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain('/nonexistent/mockidp.json: cannot read the config file (ENOENT)')
+  })
+
+  it('--port 0 picks a free port, prints one line per tenant with a warning, and stops on SIGINT', async () => {
+    const { child, ready } = start(['--port', '0'])
+    const out = await ready
+    expect(out).toMatch(/NOT FOR PRODUCTION/)
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!
+    for (const id of ['genauth-demo', 'authing-demo', 'pingone-demo', 'asgardeo-demo']) expect(out).toMatch(new RegExp(`${id}.*discovery: ${url}.*clients: `))
+    const res = await fetch(`${url}/healthz`)
+    expect(res.status).toBe(200)
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+    child.kill('SIGINT')
+    expect(await exited).toBe(0)
+  })
+
+  it('PORT and HOST come from the environment', async () => {
+    const { child, ready } = start([], { PORT: '0', HOST: '127.0.0.1' })
+    expect(await ready).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/)
+    child.kill('SIGTERM')
+  })
+
+  it('a port in use gives a clear message and exit code 1', async () => {
+    const { child, ready } = start(['--port', '0'])
+    const port = /127\.0\.0\.1:(\d+)/.exec(await ready)![1]!
+    const r = run(['--port', port])
+    child.kill('SIGTERM')
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`)
+  })
+})

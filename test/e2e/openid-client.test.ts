@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as client from 'openid-client'
+import { startMockIdp, type MockIdp } from '../../src/index.js'
+
+let idp: MockIdp
+beforeAll(async () => {
+  idp = await startMockIdp({ env: {} })
+})
+afterAll(() => idp?.stop())
+
+const cases = [
+  { tenant: 'genauth-demo', clientId: '5e37979f7b757ead14c534af', secret: '64b517f8de3648091654eb4ee9b479d3', scope: 'openid profile email offline_access' },
+  { tenant: 'authing-demo', clientId: '5e37979f7b757ead14c534af', secret: '64b517f8de3648091654eb4ee9b479d3', scope: 'openid profile email offline_access' },
+  { tenant: 'pingone-demo', clientId: '6c3f9d0e-1a2b-4c5d-8e7f-9a0b1c2d3e4f', secret: 'pingone-demo-secret', scope: 'openid profile email' },
+  { tenant: 'asgardeo-demo', clientId: 'z8RB6ysdDZhe4QO0zJAQzKbi6P4a', secret: 'z0C79zlopx8i7ByOw8K15A9dplYa', scope: 'openid profile email' },
+]
+
+/** Follow the non-interactive authorize redirect like a browser would, returning the callback URL. */
+async function runAuthorize(url: URL): Promise<URL> {
+  const res = await fetch(url, { redirect: 'manual' })
+  expect(res.status).toBe(302)
+  return new URL(res.headers.get('location')!)
+}
+
+describe.each(cases)('openid-client against $tenant', (c) => {
+  const auths = [
+    ['client_secret_post', () => client.ClientSecretPost(c.secret)],
+    ['client_secret_basic', () => client.ClientSecretBasic(c.secret)],
+  ] as const
+
+  it.each(auths)('discovery, PKCE code flow, id_token validation, refresh, userinfo (%s)', async (_name, auth) => {
+    const info = idp.tenant(c.tenant)
+    const config = await client.discovery(new URL(info.issuer), c.clientId, undefined, auth(), { execute: [client.allowInsecureRequests] })
+    expect(config.serverMetadata().issuer).toBe(info.issuer)
+    const verifier = client.randomPKCECodeVerifier()
+    const nonce = client.randomNonce()
+    const state = client.randomState()
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: 'http://localhost:3000/callback',
+      scope: c.scope,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      nonce,
+      state,
+      login_hint: 'test1',
+    })
+    const callback = await runAuthorize(url)
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state, idTokenExpected: true })
+    const claims = tokens.claims()!
+    expect(claims.iss).toBe(info.issuer)
+    expect(claims.nonce).toBe(nonce)
+    expect(tokens.refresh_token).toBeTypeOf('string')
+
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!)
+    expect(refreshed.access_token).toBeTypeOf('string')
+    const user = await client.fetchUserInfo(config, refreshed.access_token, claims.sub)
+    expect(user.sub).toBe(claims.sub)
+    expect(user.email).toBe('test1@123.com')
+  })
+
+  it('public client: none + PKCE', async () => {
+    const info = idp.tenant(c.tenant)
+    const config = await client.discovery(new URL(info.issuer), 'spa-client', undefined, client.None(), { execute: [client.allowInsecureRequests] })
+    const verifier = client.randomPKCECodeVerifier()
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: 'http://localhost:5173/callback',
+      scope: 'openid profile',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      login_hint: 'test1',
+    })
+    const tokens = await client.authorizationCodeGrant(config, await runAuthorize(url), { pkceCodeVerifier: verifier })
+    expect(tokens.claims()!.aud).toBe('spa-client')
+  })
+})
