@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Context } from 'hono'
+import { verifyClientAssertion, ASSERTION_TYPE } from './client-assertion.js'
 import type { ClientAuthMethod } from '../profiles/types.js'
 import type { Client } from '../runtime/tenant.js'
 import type { ServerRuntime } from '../runtime/server.js'
@@ -53,7 +54,7 @@ export interface AuthenticatedClient {
  * Authenticate the client of a back-channel request (RFC 6749 §2.3, OIDC Core §9). Exactly one
  * method may be used; it must be one the profile supports and the client is registered for.
  */
-export function authenticateClient(c: Context<Env>, server: ServerRuntime, params: Params): AuthenticatedClient {
+export async function authenticateClient(c: Context<Env>, server: ServerRuntime, params: Params): Promise<AuthenticatedClient> {
   const tenant = server.tenant
   const header = c.req.header('authorization')
   let basic: BasicCredentials | undefined
@@ -63,7 +64,9 @@ export function authenticateClient(c: Context<Env>, server: ServerRuntime, param
   }
   const bodyId = params.get('client_id')
   const bodySecret = params.get('client_secret')
-  if (basic && bodySecret !== undefined) throw new OAuthError('multiple_client_auth')
+  const assertion = params.get('client_assertion')
+  if ([basic, bodySecret, assertion].filter((x) => x !== undefined).length > 1) throw new OAuthError('multiple_client_auth')
+  if (assertion !== undefined) return authenticateAssertion(c, server, params, assertion)
 
   let client: Client | undefined
   let clientId: string | undefined
@@ -93,4 +96,33 @@ export function authenticateClient(c: Context<Env>, server: ServerRuntime, param
     if (!offered.some((s) => secretEquals(s, expected))) throw new OAuthError('client_auth_failed', { client_id: clientId })
   }
   return { client, method }
+}
+
+/** RFC 7523 §2.2 client authentication with a signed JWT (client_secret_jwt or private_key_jwt). */
+async function authenticateAssertion(c: Context<Env>, server: ServerRuntime, params: Params, assertion: string): Promise<AuthenticatedClient> {
+  if (params.get('client_assertion_type') !== ASSERTION_TYPE) throw new OAuthError('invalid_parameter', { param: 'client_assertion_type' })
+  const tenant = server.tenant
+  const result = await verifyClientAssertion(assertion, {
+    clientId: params.get('client_id'),
+    findClient: (id) => tenant.clients.get(id),
+    audiences: audiences(server, c.var.origin, c.var.backOrigin),
+    now: tenant.clock.now(),
+  })
+  const { client, method } = result
+  const allowed = client.tokenEndpointAuthMethod ? [client.tokenEndpointAuthMethod] : client.public ? [] : [...server.secretMethods, ...(client.jwks ? (['private_key_jwt'] as const) : [])]
+  if (!allowed.includes(method) || !server.spec.clientAuthMethods.includes(method)) throw new OAuthError('auth_method_mismatch', { client_id: client.clientId })
+  return result
+}
+
+/** Values a client assertion's `aud` may hold: the issuer, and the token endpoint (as seen on either origin). */
+function audiences(server: ServerRuntime, front: string, back: string): string[] {
+  const out = new Set<string>()
+  for (const origin of [front, back]) {
+    const u = server.urls(front, origin)
+    out.add(u.issuer)
+    if (u.url.token) out.add(u.url.token)
+    if (u.url.introspection) out.add(u.url.introspection)
+    if (u.url.revocation) out.add(u.url.revocation)
+  }
+  return [...out]
 }

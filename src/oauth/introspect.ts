@@ -11,7 +11,7 @@ export async function introspectionEndpoint(c: Context<Env>): Promise<Response> 
   const server = c.var.server
   const tenant = server.tenant
   const params = await readForm(c)
-  authenticateClient(c, server, params)
+  await authenticateClient(c, server, params)
   requireParams(params, ['token'])
   const token = params.get('token')!
   const { issuer } = server.urls(c.var.origin)
@@ -40,7 +40,7 @@ export async function revocationEndpoint(c: Context<Env>): Promise<Response> {
   const server = c.var.server
   const tenant = server.tenant
   const params = await readForm(c)
-  const { client } = authenticateClient(c, server, params)
+  const { client } = await authenticateClient(c, server, params)
   requireParams(params, ['token'])
   const token = params.get('token')!
   const rt = tenant.refreshTokens.get(token)

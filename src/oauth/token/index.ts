@@ -28,7 +28,7 @@ export async function tokenEndpoint(c: Context<Env>): Promise<Response> {
   const server = c.var.server
   if (c.req.method !== 'POST') throw new OAuthError('invalid_method')
   const params = await readForm(c)
-  const auth = authenticateClient(c, server, params)
+  const auth = await authenticateClient(c, server, params)
   const grantType = params.get('grant_type')
   if (!grantType) throw new OAuthError('missing_grant_type')
   const handler = Object.hasOwn(grants, grantType) ? grants[grantType as GrantType] : undefined
