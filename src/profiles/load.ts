@@ -13,10 +13,11 @@ const REPLACED = new Set(['header', 'values', 'discovery'])
 
 /** Deep merge: objects merge (except `REPLACED` members), arrays and scalars replace. `$comment` keys are dropped. */
 export function merge(base: unknown, over: unknown): unknown {
+  if (isObject(over) && !isObject(base)) base = {}
   if (!isObject(base) || !isObject(over)) return over === undefined ? base : over
   const out: Json = {}
   for (const [k, v] of Object.entries(base)) if (k !== '$comment') out[k] = v
-  for (const [k, v] of Object.entries(over)) if (k !== '$comment') out[k] = REPLACED.has(k) ? v : merge(out[k], v)
+  for (const [k, v] of Object.entries(over)) if (k !== '$comment') out[k] = REPLACED.has(k) ? merge(undefined, v) : merge(out[k], v)
   return out
 }
 
