@@ -35,9 +35,36 @@ export async function readForm(c: Context): Promise<Params> {
   if (!isFormContentType(ct)) {
     throw new OAuthError(ct && /json/i.test(ct) ? 'invalid_body' : 'invalid_content_type')
   }
-  const buf = await c.req.arrayBuffer()
-  if (buf.byteLength > MAX_BODY_BYTES) throw new OAuthError('body_too_large')
-  return parseForm(Buffer.from(buf).toString('utf8'))
+  return parseForm(await readLimited(c))
+}
+
+// Parsed bodies are kept on the request so a second reader (the journal, a later step) reuses them.
+const bodyCache = new WeakMap<Request, string>()
+
+/** Read the body as UTF-8, refusing (413) past MAX_BODY_BYTES even without a Content-Length. */
+async function readLimited(c: Context): Promise<string> {
+  const raw = c.req.raw
+  const cached = bodyCache.get(raw)
+  if (cached !== undefined) return cached
+  let text = ''
+  if (raw.body) {
+    const chunks: Uint8Array[] = []
+    let size = 0
+    const reader = raw.body.getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel().catch(() => undefined)
+        throw new OAuthError('body_too_large')
+      }
+      chunks.push(value)
+    }
+    text = Buffer.concat(chunks).toString('utf8')
+  }
+  bodyCache.set(raw, text)
+  return text
 }
 
 /** Query parameters, rejecting repeated ones. */
