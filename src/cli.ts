@@ -15,6 +15,7 @@ Options:
   -c, --config FILE   config file (default: $MOCKIDP_CONFIG, ./mockidp.config.json, then the built-in one)
   -p, --port N        listen port; 0 picks a free port (default: $PORT, the config's port, 9000)
       --host H        listen address (default: $HOST, the config's host, 127.0.0.1)
+      --allow-in-production  start even when NODE_ENV=production (also MOCKIDP_ALLOW_PRODUCTION=1)
   -h, --help          show this help
   -v, --version       show the version
 
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        'allow-in-production': { type: 'boolean' },
       },
       strict: true,
     }).values
@@ -46,6 +48,10 @@ async function main(argv: string[]): Promise<number> {
   if (args.version) {
     console.log((JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version)
     return 0
+  }
+  if (process.env.NODE_ENV === 'production' && !args['allow-in-production'] && process.env.MOCKIDP_ALLOW_PRODUCTION !== '1') {
+    console.error('mockidp: refusing to start with NODE_ENV=production — this is a mock identity provider whose keys, secrets and users are public.\n  If this really is a test environment, pass --allow-in-production (or set MOCKIDP_ALLOW_PRODUCTION=1).')
+    return 1
   }
   let port: number | undefined
   if (args.port !== undefined) {

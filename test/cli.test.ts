@@ -82,3 +82,24 @@ describe('mockidp CLI', () => {
     expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`)
   })
 })
+
+describe('safety rails', () => {
+  it('refuses NODE_ENV=production unless --allow-in-production (or MOCKIDP_ALLOW_PRODUCTION=1)', async () => {
+    const r = run(['--port', '0'], { NODE_ENV: 'production' })
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain('refusing to start with NODE_ENV=production')
+    const { child, ready } = start(['--port', '0', '--allow-in-production'], { NODE_ENV: 'production' })
+    expect(await ready).toContain('listening on')
+    child.kill('SIGTERM')
+  })
+
+  it('every response carries the mock marker header, 404s included', async () => {
+    const { child, ready } = start(['--port', '0'])
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(await ready)![1]!
+    for (const path of ['/healthz', '/nope', '/authing/demo/oidc/.well-known/openid-configuration']) {
+      const res = await fetch(url + path)
+      expect(res.headers.get('x-mockidp')).toBe('mock identity provider; not for production')
+    }
+    child.kill('SIGTERM')
+  })
+})

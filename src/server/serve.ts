@@ -1,4 +1,5 @@
-import { createAdaptorServer } from '@hono/node-server'
+import { getRequestListener } from '@hono/node-server'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import type { Idp } from '../runtime/idp.js'
@@ -14,6 +15,10 @@ export interface Listening {
   tenantUrls: Map<string, string>
   close(): Promise<void>
 }
+
+/** Header on every response marking it as a mock's. */
+export const MOCK_HEADER = 'x-mockidp'
+export const MOCK_HEADER_VALUE = 'mock identity provider; not for production'
 
 const urlHost = (host: string): string => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host)
 
@@ -49,7 +54,12 @@ export async function serve(idp: Idp, opts: { port: number; host: string }): Pro
       const wanted = port ?? opts.port
       const holder: { port: number } = { port: wanted }
       const app = buildApp(idp, tenants, `${urlHost(opts.host)}:${wanted}`)
-      const server = createAdaptorServer({ fetch: app.fetch }) as Server
+      const listener = getRequestListener(app.fetch)
+      const server = createServer((req, res) => {
+        // Every response says it comes from a mock (set here, it costs Hono nothing per request).
+        res.setHeader(MOCK_HEADER, MOCK_HEADER_VALUE)
+        void listener(req, res)
+      })
       server.keepAliveTimeout = 5000
       servers.push(server)
       holder.port = await listen(server, wanted, opts.host)
