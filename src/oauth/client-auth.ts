@@ -65,7 +65,10 @@ export async function authenticateClient(c: Context<Env>, server: ServerRuntime,
   const bodyId = params.get('client_id')
   const bodySecret = params.get('client_secret')
   const assertion = params.get('client_assertion')
-  if ([basic, bodySecret, assertion].filter((x) => x !== undefined).length > 1) throw new OAuthError('multiple_client_auth')
+  // authing-node-sdk sends Basic and the same credentials in the body to introspection/revocation:
+  // when both name the same client and secret, count it as Basic; any disagreement is refused.
+  const sameAsBasic = basic !== undefined && bodySecret !== undefined && basic.secrets.includes(bodySecret) && (bodyId === undefined || basic.ids.includes(bodyId))
+  if ([basic, sameAsBasic ? undefined : bodySecret, assertion].filter((x) => x !== undefined).length > 1) throw new OAuthError('multiple_client_auth')
   if (assertion !== undefined) return authenticateAssertion(c, server, params, assertion)
 
   let client: Client | undefined

@@ -21,7 +21,8 @@ export function respondToClient(redirectUri: string, mode: ResponseMode, params:
   }
   const encoded = params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')
   let location: string
-  if (mode === 'fragment') {
+  if (encoded === '') location = redirectUri
+  else if (mode === 'fragment') {
     const hash = redirectUri.indexOf('#')
     location = `${hash === -1 ? redirectUri : redirectUri.slice(0, hash)}#${encoded}`
   } else {

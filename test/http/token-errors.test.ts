@@ -119,7 +119,7 @@ describe('bad requests get OAuth errors, never a 500', () => {
     ['unknown client', pingone, post({ grant_type: 'authorization_code', code: 'x', client_id: 'who', client_secret: 's' }), 401, 'invalid_client'],
     ['Basic header not base64', asgardeo, post({ grant_type: 'authorization_code' }, { authorization: 'Basic %%%' }), 400, 'invalid_request'],
     ['Basic header without colon', authing, post({ grant_type: 'authorization_code' }, { authorization: `Basic ${Buffer.from('nocolon').toString('base64')}` }), 400, 'invalid_request'],
-    ['two auth methods', authing, post({ grant_type: 'authorization_code', ...creds(authing) }, { authorization: basic(authing.clientId, authing.clientSecret) }), 400, 'invalid_request'],
+    ['two auth methods that disagree', authing, post({ grant_type: 'authorization_code', ...creds(authing) }, { authorization: basic(authing.clientId, 'other-secret') }), 400, 'invalid_request'],
     ['grant not enabled for the client', authing, post({ grant_type: 'client_credentials', client_id: 'spa-client' }), 400, 'unauthorized_client'],
     ['garbage code', genauth, post({ grant_type: 'authorization_code', code: '%%%', redirect_uri: 'x', ...creds(genauth) }), 400, 'invalid_grant'],
     ['short code_verifier', authing, post({ grant_type: 'authorization_code', code: '61yhuOVrgyhKlFTU~bnEKA_fnnz', redirect_uri: 'https://baidu.com', code_verifier: 'short', ...creds(authing) }), 400, 'invalid_grant'],
