@@ -73,3 +73,40 @@ describe.each(cases)('openid-client against $tenant', (c) => {
     expect(tokens.claims()!.aud).toBe('spa-client')
   })
 })
+
+describe('openid-client: JWT client auth, introspection, revocation, end-session', () => {
+  it.each([
+    ['pingone-demo', 'client_secret_jwt'],
+    ['pingone-demo', 'private_key_jwt'],
+    ['asgardeo-demo', 'private_key_jwt'],
+  ] as const)('%s with %s', async (tenantId, method) => {
+    const { generateKeyPair, exportJWK } = await import('jose')
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true })
+    // real time: openid-client signs assertions and checks id_tokens against its own clock
+    const cfg = (await import('../helpers/idp.js')).defaultCfg({ clock: 'system' })
+    const tenant = cfg.tenants.find((t) => t.id === tenantId)!
+    const base = tenant.clients[0]!
+    if (method === 'private_key_jwt') {
+      tenant.clients.push({ clientId: 'jwt-client', redirectUris: base.redirectUris, tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' }] }, grantTypes: ['authorization_code', 'refresh_token'] })
+    }
+    const own = await startMockIdp({ config: cfg, env: {} })
+    try {
+      const info = own.tenant(tenantId)
+      const clientId = method === 'private_key_jwt' ? 'jwt-client' : base.clientId
+      const auth = method === 'private_key_jwt' ? client.PrivateKeyJwt({ key: privateKey, kid: 'k1' }) : client.ClientSecretJwt(base.clientSecret!)
+      const config = await client.discovery(new URL(info.issuer), clientId, undefined, auth, { execute: [client.allowInsecureRequests] })
+      const verifier = client.randomPKCECodeVerifier()
+      const url = client.buildAuthorizationUrl(config, { redirect_uri: 'http://localhost:3000/callback', scope: 'openid email', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', login_hint: 'test1' })
+      const tokens = await client.authorizationCodeGrant(config, await runAuthorize(url), { pkceCodeVerifier: verifier })
+      const intro = await client.tokenIntrospection(config, tokens.access_token)
+      expect(intro.active).toBe(true)
+      await client.tokenRevocation(config, tokens.access_token)
+      expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(false)
+      const end = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://localhost:3000/callback', state: 'bye' })
+      const res = await fetch(end, { redirect: 'manual' })
+      expect(res.headers.get('location')).toBe('http://localhost:3000/callback?state=bye')
+    } finally {
+      await own.stop()
+    }
+  })
+})
