@@ -12,7 +12,7 @@ import { readForm, readQuery, type Params } from './params.js'
 import { respondToClient, type ResponseMode } from './redirect.js'
 import { describeError } from './render-error.js'
 import { errorPage } from './pages.js'
-import { splitScope } from './token/index.js'
+import { checkClientScopes, splitScope } from './token/index.js'
 import { signIn } from './sign-in.js'
 
 /** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1). */
@@ -88,10 +88,7 @@ function checkRequest(server: ServerRuntime, req: AuthorizationRequest): void {
   if (!client.grantTypes.includes('authorization_code')) throw new OAuthError('authz_unauthorized_client')
   req.scopes = splitScope(params.get('scope') ?? spec.defaultScope)
   if (spec.requireOpenidScope && !req.scopes.includes('openid')) throw new OAuthError('authz_openid_required')
-  if (client.scopes) {
-    const bad = req.scopes.filter((s) => !client.scopes!.includes(s))
-    if (bad.length) throw new OAuthError('authz_invalid_scope', { scope: bad.join(' ') })
-  }
+  checkClientScopes(client, req.scopes, 'authz_invalid_scope')
   if (req.codeChallenge !== undefined) {
     const method = params.get('code_challenge_method') ?? 'plain'
     if (!server.spec.pkce.methods.includes(method as PkceMethod)) throw new OAuthError('authz_invalid_challenge_method')

@@ -1,17 +1,14 @@
 import { OAuthError } from '../errors.js'
 import { issueTokens } from '../issue.js'
 import type { GrantHandler } from './index.js'
-import { splitScope } from './index.js'
+import { checkClientScopes, splitScope } from './index.js'
 
 /** `grant_type=client_credentials` (RFC 6749 §4.4): an access token for the client itself, no refresh or id token. */
 export const clientCredentialsGrant: GrantHandler = (c, params, { client }) => {
   const server = c.var.server
   if (client.public) throw new OAuthError('unauthorized_grant')
   const scopes = splitScope(params.get('scope')).filter((s) => s !== 'openid' && s !== 'offline_access')
-  if (client.scopes) {
-    const bad = scopes.filter((s) => !client.scopes!.includes(s))
-    if (bad.length) throw new OAuthError('invalid_scope', { scope: bad.join(' ') })
-  }
+  checkClientScopes(client, scopes)
   return issueTokens({
     server,
     origin: c.var.origin,

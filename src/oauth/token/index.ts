@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { Env } from '../../server/env.js'
 import type { GrantType } from '../../profiles/types.js'
+import type { Client } from '../../runtime/tenant.js'
 import { authenticateClient, type AuthenticatedClient } from '../client-auth.js'
 import { OAuthError } from '../errors.js'
 import { readForm, type Params } from '../params.js'
@@ -39,6 +40,13 @@ export async function tokenEndpoint(c: Context<Env>): Promise<Response> {
     status: 200,
     headers: { 'content-type': 'application/json; charset=utf-8', ...server.spec.tokenResponse.headers },
   })
+}
+
+/** Refuse scopes outside the client's registered `scopes` (when it lists any). */
+export function checkClientScopes(client: Client, scopes: readonly string[], reason: 'invalid_scope' | 'authz_invalid_scope' = 'invalid_scope'): void {
+  if (!client.scopes) return
+  const bad = scopes.filter((s) => !client.scopes!.includes(s))
+  if (bad.length) throw new OAuthError(reason, { scope: bad.join(' ') })
 }
 
 /** Split a scope parameter into its values. */

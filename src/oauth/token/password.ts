@@ -4,7 +4,7 @@ import { OAuthError } from '../errors.js'
 import { requireParams } from '../params.js'
 import { issueTokens } from '../issue.js'
 import type { GrantHandler } from './index.js'
-import { splitScope } from './index.js'
+import { checkClientScopes, splitScope } from './index.js'
 import { refreshPolicy } from './refresh-token.js'
 
 /** Password of a fixture user that does not set one. */
@@ -21,10 +21,7 @@ export const passwordGrant: GrantHandler = (c, params, { client }) => {
     throw new OAuthError('invalid_user_credentials', { username })
   }
   const scopes = splitScope(params.get('scope') ?? server.spec.authorization.defaultScope)
-  if (client.scopes) {
-    const bad = scopes.filter((s) => !client.scopes!.includes(s))
-    if (bad.length) throw new OAuthError('invalid_scope', { scope: bad.join(' ') })
-  }
+  checkClientScopes(client, scopes)
   const sid = `pwd-${user.sub}`
   return issueTokens({
     server,
