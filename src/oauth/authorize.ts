@@ -1,5 +1,4 @@
 import type { Context } from 'hono'
-import { createHash } from 'node:crypto'
 import { epochSeconds } from '../lib/clock.js'
 import { formatId } from '../lib/ids.js'
 import type { Env } from '../server/env.js'
@@ -14,6 +13,7 @@ import { describeError } from './render-error.js'
 import { errorPage } from './pages.js'
 import { checkClientScopes, splitScope } from './token/index.js'
 import { signIn } from './sign-in.js'
+import { sessionState } from './check-session.js'
 
 /** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1). */
 export interface AuthorizationRequest {
@@ -120,6 +120,7 @@ export function completeAuthorization(c: Context<Env>, req: AuthorizationRequest
     consumed: false,
   }
   if (req.nonce !== undefined) rec.nonce = req.nonce
+  if (req.params.has('max_age')) rec.authTimeRequired = true
   if (req.codeChallenge !== undefined) {
     rec.codeChallenge = req.codeChallenge
     rec.codeChallengeMethod = req.codeChallengeMethod ?? 'plain'
@@ -127,8 +128,7 @@ export function completeAuthorization(c: Context<Env>, req: AuthorizationRequest
   tenant.codes.set(code, rec)
   const out: [string, string][] = [['code', code]]
   if (req.state !== undefined) out.push(['state', req.state])
-  const sessionState = `${createHash('sha256').update(`${req.client.clientId} ${new URL(req.redirectUri).origin} ${session.sid}`).digest('hex')}.${session.sid.slice(0, 8)}`
-  for (const [k, v] of server.extraRedirectParams({ session_state: sessionState })) out.push([k, v])
+  for (const [k, v] of server.extraRedirectParams({ session_state: sessionState(req.client.clientId, new URL(req.redirectUri).origin, session.sid) })) out.push([k, v])
   return respondToClient(req.redirectUri, req.responseMode, out)
 }
 

@@ -7,6 +7,9 @@ import { decodePayload } from './jwt.js'
 import { respondToClient } from './redirect.js'
 import { errorPage } from './pages.js'
 import type { Client } from '../runtime/tenant.js'
+import { clearedSessionCookie, sessionHandle } from './session.js'
+
+export { sessionCookieName } from './session.js'
 
 /** Post-logout URIs a client may be sent to: its registered list, else its redirect URIs and their origins. */
 export function postLogoutUris(client: Client): string[] {
@@ -25,8 +28,9 @@ export function postLogoutUris(client: Client): string[] {
 }
 
 /**
- * RP-initiated logout (OIDC RP-Initiated Logout 1.0): ends the session and, when a registered
- * `post_logout_redirect_uri` is given, returns there with `state`. Never redirects elsewhere.
+ * RP-initiated logout (OIDC RP-Initiated Logout 1.0): ends the browser's SSO session (cookie and
+ * server-side record) and, when a registered `post_logout_redirect_uri` is given, returns there with
+ * `state`. Never redirects elsewhere; an unregistered URI gets an error page and leaves the session.
  */
 export async function endSessionEndpoint(c: Context<Env>): Promise<Response> {
   const server = c.var.server
@@ -38,25 +42,25 @@ export async function endSessionEndpoint(c: Context<Env>): Promise<Response> {
     const clientId = params.get('client_id') ?? (typeof aud === 'string' ? aud : Array.isArray(aud) ? String(aud[0]) : undefined)
     const client = clientId === undefined ? undefined : tenant.clients.get(clientId)
     const target = params.get('post_logout_redirect_uri')
-    c.header('set-cookie', `${sessionCookieName(tenant.id)}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`)
+    if (target !== undefined && (!client || !postLogoutUris(client).includes(target))) throw new OAuthError('end_session_bad_redirect')
+    const ended = tenant.sessions.end(sessionHandle(c))
     if (target !== undefined) {
-      if (!client || !postLogoutUris(client).includes(target)) throw new OAuthError('end_session_bad_redirect')
       const state = params.get('state')
       const res = respondToClient(target, 'query', state === undefined ? [] : [['state', state]])
-      res.headers.append('set-cookie', `${sessionCookieName(tenant.id)}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`)
+      res.headers.append('set-cookie', clearedSessionCookie(server))
       return res
     }
+    const profile = tenant.profile
     const html = page(
-      `Signed out — ${tenant.profile.displayName} (mockidp)`,
-      `<header><h1>${escapeHtml(tenant.profile.brand.logoText)}</h1><p>mockidp · tenant ${escapeHtml(tenant.id)}</p></header><section><h2>You are signed out.</h2></section>`,
-      { color: tenant.profile.brand.color },
+      `Signed out — ${profile.displayName} (mockidp)`,
+      `<header class="brand"><span class="brand-name">${escapeHtml(profile.brand.logoText)}</span><span class="badge">mock</span></header>
+<section><h1 class="title">You are signed out</h1><p class="context">${escapeHtml(profile.displayName)} · tenant <code>${escapeHtml(tenant.id)}</code></p>
+<p>${ended ? 'Your session with this tenant has ended.' : 'There was no session to end.'} You can close this window.</p></section>`,
+      { color: profile.brand.color },
     )
-    return c.html(html, 200)
+    return c.html(html, 200, { 'cache-control': 'no-store', 'set-cookie': clearedSessionCookie(server) })
   } catch (err) {
     if (err instanceof OAuthError) return errorPage(c, err)
     throw err
   }
 }
-
-/** Name of a tenant's SSO session cookie. */
-export const sessionCookieName = (tenantId: string): string => `mockidp_${tenantId.replace(/[^A-Za-z0-9_]/g, '_')}`

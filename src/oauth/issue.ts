@@ -27,6 +27,8 @@ export interface Grant {
   idToken: boolean
   /** Refresh token handling: issue a new one, return an existing one unchanged, or none. */
   refresh: { kind: 'new'; family?: string } | { kind: 'keep'; token: string } | { kind: 'none' }
+  /** `max_age` was requested at authorize: `auth_time` goes into the id_token whatever the profile lists. */
+  authTimeRequired?: boolean | undefined
   /** Per-call claim overrides (minted tokens in tests). */
   extraClaims?: Record<string, unknown>
 }
@@ -101,6 +103,7 @@ export function issueTokens(grant: Grant): Record<string, unknown> {
       revoked: false,
     }
     if (grant.nonce !== undefined) rec.nonce = grant.nonce
+    if (grant.authTimeRequired) rec.authTimeRequired = true
     tenant.refreshTokens.set(refreshToken, rec)
   }
 
@@ -117,6 +120,7 @@ export function issueTokens(grant: Grant): Record<string, unknown> {
       isk: grant.sid === undefined ? undefined : sessionKey(grant.sid),
     }
     const claims = buildClaims(tenant.profile, it.claims, it.values, ctx, grant.scopes)
+    if (grant.authTimeRequired && claims.auth_time === undefined && grant.authTime !== undefined) claims.auth_time = grant.authTime
     if (grant.extraClaims) Object.assign(claims, grant.extraClaims)
     idToken =
       client.idTokenSigningAlg === 'HS256' && client.clientSecret

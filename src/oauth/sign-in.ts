@@ -3,20 +3,30 @@ import { epochSeconds } from '../lib/clock.js'
 import { formatId } from '../lib/ids.js'
 import type { Env } from '../server/env.js'
 import type { User } from '../runtime/tenant.js'
+import type { SessionRecord } from '../runtime/sessions.js'
 import { secretEquals } from './client-auth.js'
 import { OAuthError } from './errors.js'
 import { completeAuthorization, type AuthorizationRequest } from './authorize.js'
 import { loginPage, LOGIN_FIELDS } from './login-page.js'
+import { currentSession, sessionCookie, sessionHandle } from './session.js'
 import { DEFAULT_PASSWORD } from './token/password.js'
+import type { Params } from './params.js'
 
 /**
- * Decide who signs in: the login page's answer, a `login_hint`, or the tenant's `autoLogin` user.
- * With none of these the login page is shown (`prompt=none` gets `login_required` instead).
+ * Decide who signs in, in this order:
+ * 1. the login page's answer (a picked user, or a username and password);
+ * 2. `login_hint`: that user at once (the browser's session is reused when it is theirs);
+ * 3. the browser's SSO session;
+ * 4. the tenant's `autoLogin` user (only without a `login_hint`);
+ * 5. otherwise the login page, or `login_required` for `prompt=none`.
+ * `prompt=login`, `prompt=select_account` and `max_age=0` skip 2-4; a session older than `max_age`
+ * is not reused (OIDC Core §3.1.2.1).
  */
 export async function signIn(c: Context<Env>, req: AuthorizationRequest): Promise<Response> {
   const tenant = c.var.server.tenant
   const { params } = req
-  const prompt = new Set((params.get('prompt') ?? '').split(' ').filter(Boolean))
+  const prompt = readPrompt(params)
+  const maxAge = readMaxAge(params)
 
   if (params.get(LOGIN_FIELDS.action) === 'login') {
     const picked = params.get(LOGIN_FIELDS.user)
@@ -26,19 +36,53 @@ export async function signIn(c: Context<Env>, req: AuthorizationRequest): Promis
       const u = tenant.findUser(params.get(LOGIN_FIELDS.username) ?? '')
       if (u && secretEquals(params.get(LOGIN_FIELDS.password) ?? '', u.password ?? DEFAULT_PASSWORD)) user = u
     }
-    if (!user) return loginPage(c, req, 'Wrong username or password.')
-    return complete(c, req, user)
+    if (!user) return loginPage(c, req, { error: 'Wrong username or password.' })
+    return startSession(c, req, user)
   }
 
-  const hint = params.get('login_hint') ?? tenant.config.autoLogin
+  const reauthenticate = prompt.has('login') || prompt.has('select_account') || maxAge === 0
+  const session = currentSession(c)
+  const reusable = session && !reauthenticate && (maxAge === undefined || epochSeconds(tenant.clock) - session.authTime <= maxAge) ? session : undefined
+
+  const hint = params.get('login_hint')
   const hinted = hint === undefined ? undefined : tenant.findUser(hint)
-  if (hinted && !prompt.has('login')) return complete(c, req, hinted)
+  if (hinted && !reauthenticate) return reusable?.sub === hinted.sub ? resumeSession(c, req, reusable) : startSession(c, req, hinted)
+  if (reusable) return resumeSession(c, req, reusable)
+  const auto = hint === undefined && tenant.config.autoLogin !== undefined ? tenant.findUser(tenant.config.autoLogin) : undefined
+  if (auto && !reauthenticate) return startSession(c, req, auto)
   if (prompt.has('none')) throw new OAuthError('login_required')
-  return loginPage(c, req)
+  const signedIn = session && tenant.userBySub(session.sub)
+  return loginPage(c, req, signedIn ? { signedIn } : {})
 }
 
-function complete(c: Context<Env>, req: AuthorizationRequest, user: User): Response {
+/** `prompt` as a set; `none` combined with anything else is an error (OIDC Core §3.1.2.1). */
+function readPrompt(params: Params): Set<string> {
+  const prompt = new Set((params.get('prompt') ?? '').split(' ').filter(Boolean))
+  if (prompt.has('none') && prompt.size > 1) throw new OAuthError('invalid_parameter', { param: 'prompt' })
+  return prompt
+}
+
+/** `max_age` in seconds, a non-negative integer. */
+function readMaxAge(params: Params): number | undefined {
+  const v = params.get('max_age')
+  if (v === undefined || v === '') return undefined
+  if (!/^\d{1,15}$/.test(v)) throw new OAuthError('invalid_parameter', { param: 'max_age' })
+  return Number(v)
+}
+
+/** A fresh authentication: replace the browser's session with a new one and issue the code. */
+function startSession(c: Context<Env>, req: AuthorizationRequest, user: User): Response {
   const tenant = c.var.server.tenant
+  tenant.sessions.end(sessionHandle(c))
   const sid = formatId(tenant.ids, [tenant.id, 'sid', user.sub], { kind: 'uuid', version: 4 })
-  return completeAuthorization(c, req, user, { sid, authTime: epochSeconds(tenant.clock) })
+  const session = tenant.sessions.start(user.sub, sid)
+  const res = completeAuthorization(c, req, user, { sid, authTime: session.authTime })
+  res.headers.append('set-cookie', sessionCookie(c.var.server, session))
+  return res
+}
+
+/** Single sign-on: the session's user, `sid` and `auth_time`, without a login page. */
+function resumeSession(c: Context<Env>, req: AuthorizationRequest, session: SessionRecord): Response {
+  const user = c.var.server.tenant.userBySub(session.sub)!
+  return completeAuthorization(c, req, user, { sid: session.sid, authTime: session.authTime })
 }

@@ -12,6 +12,8 @@ export interface CodeRecord {
   codeChallenge?: string
   codeChallengeMethod?: PkceMethod
   authTime: number
+  /** `max_age` was requested: the id_token must carry `auth_time` (OIDC Core §3.1.2.1). */
+  authTimeRequired?: boolean
   sid: string
   exp: number
   consumed: boolean
@@ -26,6 +28,7 @@ export interface RefreshRecord {
   scope: string
   nonce?: string
   authTime: number
+  authTimeRequired?: boolean
   sid: string
   exp: number
   /** Set once a rotating refresh token has been exchanged. */

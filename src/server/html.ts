@@ -3,26 +3,69 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
 }
 
+/** WCAG 2 relative luminance of a `#rgb` / `#rrggbb` colour; undefined for anything else. */
+function luminance(color: string): number | undefined {
+  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color)
+  if (!m) return undefined
+  const hex = m[1]!.length === 3 ? [...m[1]!].map((d) => d + d).join('') : m[1]!
+  const [r, g, b] = [0, 2, 4].map((i) => {
+    const v = parseInt(hex.slice(i, i + 2), 16) / 255
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4
+  }) as [number, number, number]
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b
+}
+
+const contrast = (a: number, b: number): number => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)
+
+/**
+ * Colours derived from a vendor's brand colour so that text on it stays readable (WCAG AA 4.5:1)
+ * and focus rings stay visible on white (3:1): some brand colours are too light for white text.
+ */
+export function brandPalette(color: string): { brand: string; onBrand: string; ring: string } {
+  const l = luminance(color)
+  if (l === undefined) return { brand: color, onBrand: '#fff', ring: '#1d2129' }
+  const dark = 0.0137 // luminance of #1d2129, the body text colour
+  return {
+    brand: color,
+    onBrand: contrast(l, 1) >= 4.5 || contrast(l, 1) >= contrast(l, dark) ? '#fff' : '#1d2129',
+    ring: contrast(l, 1) >= 3 ? color : '#1d2129',
+  }
+}
+
 /** A small self-contained HTML page (no external assets: the mock runs offline). */
 export function page(title: string, body: string, opts: { color?: string } = {}): string {
-  const color = opts.color ?? '#444'
+  const { brand, onBrand, ring } = brandPalette(opts.color ?? '#444')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="robots" content="noindex"><link rel="icon" href="data:,">
 <title>${escapeHtml(title)}</title>
 <style>
-:root{--brand:${escapeHtml(color)}}
-*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f5f7;color:#1d2129}
-main{max-width:420px;margin:8vh auto;background:#fff;border-radius:10px;box-shadow:0 4px 24px rgba(0,0,0,.08);overflow:hidden}
-header{background:var(--brand);color:#fff;padding:18px 24px}header h1{margin:0;font-size:20px}header p{margin:2px 0 0;opacity:.85;font-size:13px}
-section{padding:20px 24px}h2{font-size:15px;margin:0 0 10px}
+:root{--brand:${escapeHtml(brand)};--on-brand:${escapeHtml(onBrand)};--ring:${escapeHtml(ring)};--text:#1d2129;--muted:#5f6673;--line:#d0d4db}
+*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f5f7;color:var(--text)}
+main{max-width:440px;margin:6vh auto;background:#fff;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.08);overflow:hidden}
+header{background:var(--brand);color:var(--on-brand);padding:16px 24px}header h1{margin:0;font-size:20px}header p{margin:2px 0 0;opacity:.9;font-size:13px}
+.brand{display:flex;align-items:center;gap:10px}.logo{display:inline-grid;place-items:center;width:32px;height:32px;border-radius:8px;background:var(--on-brand);color:var(--brand);font-weight:700;font-size:16px}
+.brand-name{font-weight:650;font-size:17px;letter-spacing:.2px}.badge{margin-left:auto;font-size:11px;text-transform:uppercase;letter-spacing:.6px;border:1px solid currentColor;border-radius:999px;padding:1px 8px;opacity:.9}
+section{padding:20px 24px 4px}section+section{padding-top:4px}
+h1.title{font-size:21px;line-height:1.3;margin:0 0 4px}.context{margin:0 0 16px;color:var(--muted);font-size:13px}
+h2{font-size:14px;margin:0 0 10px;color:var(--muted);font-weight:600}
 .users{list-style:none;margin:0;padding:0}.users li{margin:0 0 8px}
-button,.btn{width:100%;padding:10px 12px;border:1px solid #d0d4db;border-radius:6px;background:#fff;font:inherit;text-align:left;cursor:pointer}
-button:hover,button:focus-visible{border-color:var(--brand);outline:2px solid var(--brand);outline-offset:1px}
-button.primary{background:var(--brand);color:#fff;text-align:center;border-color:var(--brand)}
-.who{font-weight:600}.meta{color:#6b7280;font-size:13px}
-label{display:block;font-size:13px;margin:10px 0 4px}input{width:100%;padding:9px 10px;border:1px solid #d0d4db;border-radius:6px;font:inherit}
-.error{background:#fdecec;color:#a01b1b;border-radius:6px;padding:8px 12px;margin:0 0 12px}
-.warn{font-size:12px;color:#6b7280;text-align:center;padding:0 24px 16px}
-code{background:#f0f1f3;padding:1px 4px;border-radius:4px}
+button{width:100%;padding:10px 12px;border:1px solid var(--line);border-radius:8px;background:#fff;color:inherit;font:inherit;text-align:left;cursor:pointer}
+.user{display:grid;grid-template-columns:36px 1fr;gap:0 12px;align-items:center}
+.avatar{grid-row:span 2;display:inline-grid;place-items:center;width:36px;height:36px;border-radius:50%;background:var(--brand);color:var(--on-brand);font-weight:600;font-size:13px}
+button:hover{border-color:var(--ring);background:#fafbfc}
+button:focus-visible,input:focus-visible,summary:focus-visible,a:focus-visible{outline:3px solid var(--ring);outline-offset:2px}
+button.primary{background:var(--brand);color:var(--on-brand);text-align:center;border-color:var(--brand);font-weight:600}
+button.primary:hover{filter:brightness(.95)}
+.who{font-weight:600}.meta{color:var(--muted);font-size:13px}
+.or{display:flex;align-items:center;gap:10px;color:var(--muted);font-size:12px;margin:12px 24px 0}.or::before,.or::after{content:"";flex:1;border-top:1px solid var(--line)}
+label{display:block;font-size:13px;font-weight:600;margin:10px 0 4px}input{width:100%;padding:9px 10px;border:1px solid var(--line);border-radius:8px;font:inherit;color:inherit}
+input[aria-invalid=true]{border-color:#c62828}
+.error{background:#fdecec;color:#8f1d1d;border-radius:8px;padding:8px 12px;margin:0 0 12px}
+.note{background:#eef3ff;border-radius:8px;padding:8px 12px;margin:0 0 12px;font-size:14px}
+details{margin:4px 24px 12px;font-size:13px;color:var(--muted)}summary{cursor:pointer}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0 0}dt{font-weight:600}dd{margin:0;word-break:break-all}
+.warn{font-size:12px;color:var(--muted);text-align:center;padding:0 24px 16px;margin:0}
+code{background:#f0f1f3;padding:1px 4px;border-radius:4px;font-size:.92em}
 </style></head><body><main>${body}</main></body></html>`
 }

@@ -230,3 +230,11 @@ describe('vendor specifics', () => {
     expect(g.headers.get('www-authenticate')).toBe('Basic realm=localhost')
   })
 })
+
+describe('OIDC Core rules every profile follows', () => {
+  it.each(TENANTS)('$id: max_age at authorize puts auth_time into the id_token (§3.1.2.1)', async (t) => {
+    const idp = makeIdp()
+    const withMaxAge = decodeJwt((await tokensFor(idp, t, { max_age: '300' })).id_token!).payload
+    expect(withMaxAge.auth_time).toBe(Math.floor(idp.clock.now() / 1000))
+  })
+})

@@ -39,6 +39,7 @@ export const authorizationCodeGrant: GrantHandler = (c, params, { client }) => {
     nonce: rec.nonce,
     authTime: rec.authTime,
     sid: rec.sid,
+    authTimeRequired: rec.authTimeRequired,
     code,
     idToken: scopes.includes('openid'),
     refresh: refreshPolicy(server, client, scopes) ? { kind: 'new' } : { kind: 'none' },

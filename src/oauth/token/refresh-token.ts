@@ -52,6 +52,7 @@ export const refreshTokenGrant: GrantHandler = (c, params, { client }) => {
     nonce: rec.nonce,
     authTime: rec.authTime,
     sid: rec.sid,
+    authTimeRequired: rec.authTimeRequired,
     idToken: requested.includes('openid') && server.spec.idToken?.onRefresh === true,
     refresh: spec.rotate ? { kind: 'new', family: rec.family } : { kind: 'keep', token },
   })

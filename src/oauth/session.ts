@@ -1,0 +1,33 @@
+import type { Context } from 'hono'
+import { getCookie } from 'hono/cookie'
+import type { Env } from '../server/env.js'
+import type { ServerRuntime } from '../runtime/server.js'
+import type { SessionRecord } from '../runtime/sessions.js'
+
+/** Name of a tenant's SSO session cookie. */
+export const sessionCookieName = (tenantId: string): string => `mockidp_${tenantId.replace(/[^A-Za-z0-9_]/g, '_')}`
+
+// Scoped to the tenant's root on the mount the request came through (path or host), so two tenants
+// on one host never see each other's cookie; a browser-session cookie (no Max-Age) that the server
+// also expires (SESSION_TTL). Lax: still sent on the top-level GET navigations that authorization
+// requests and logouts are.
+const attributes = (server: ServerRuntime): string => `Path=${server.rootPath || '/'}; HttpOnly; SameSite=Lax`
+
+/** The `Set-Cookie` value that starts `session` in the browser. */
+export const sessionCookie = (server: ServerRuntime, session: SessionRecord): string =>
+  `${sessionCookieName(server.tenant.id)}=${session.handle}; ${attributes(server)}`
+
+/** The `Set-Cookie` value that removes the tenant's session cookie. */
+export const clearedSessionCookie = (server: ServerRuntime): string => `${sessionCookieName(server.tenant.id)}=; Max-Age=0; ${attributes(server)}`
+
+/** The session cookie's value as sent, if any. */
+export function sessionHandle(c: Context<Env>): string | undefined {
+  return getCookie(c, sessionCookieName(c.var.server.tenant.id)) || undefined
+}
+
+/** The request's live session whose user still exists, if any. */
+export function currentSession(c: Context<Env>): SessionRecord | undefined {
+  const tenant = c.var.server.tenant
+  const session = tenant.sessions.find(sessionHandle(c))
+  return session && tenant.userBySub(session.sub) ? session : undefined
+}

@@ -1,0 +1,72 @@
+import { epochSeconds, type Clock } from '../lib/clock.js'
+import { formatId, type IdSource } from '../lib/ids.js'
+import { BoundedStore } from '../store/bounded.js'
+
+/** A browser's single sign-on session with a tenant. Times are epoch seconds. */
+export interface SessionRecord {
+  /** The cookie value; never the `sid`, which travels in id tokens. */
+  handle: string
+  /** OIDC session id: the id token's `sid` and the base of `session_state`. */
+  sid: string
+  sub: string
+  /** When the user last authenticated: the id token's `auth_time`, what `max_age` is measured against. */
+  authTime: number
+  exp: number
+}
+
+/** How long a session lives on the server (oidc-provider's default); the cookie itself ends with the browser. */
+export const SESSION_TTL = 14 * 24 * 3600
+
+/**
+ * The SSO sessions of one tenant, keyed by cookie handle. Bounded like the other stores, and the
+ * handles are derived from the seed (two fresh servers hand out the same cookies for the same logins).
+ */
+export class SessionStore {
+  private readonly store: BoundedStore<SessionRecord>
+
+  constructor(
+    private readonly tenantId: string,
+    private readonly clock: Clock,
+    private readonly ids: IdSource,
+    capacity: number,
+  ) {
+    this.store = new BoundedStore(clock, capacity, 0)
+  }
+
+  /** Start a session for `sub` that authenticated now. */
+  start(sub: string, sid: string): SessionRecord {
+    const now = epochSeconds(this.clock)
+    let handle: string
+    // keyed like the sid (per user), so sessions add no id counters of their own
+    do handle = formatId(this.ids, [this.tenantId, 'session', sub], { kind: 'random', alphabet: 'base64url', length: 43 })
+    while (this.store.has(handle))
+    const rec: SessionRecord = { handle, sid, sub, authTime: now, exp: now + SESSION_TTL }
+    this.store.set(handle, rec)
+    return rec
+  }
+
+  /** The live session behind a cookie value, if any. */
+  find(handle: string | undefined): SessionRecord | undefined {
+    if (!handle) return undefined
+    const rec = this.store.get(handle)
+    if (!rec) return undefined
+    if (rec.exp <= epochSeconds(this.clock)) {
+      this.store.delete(handle)
+      return undefined
+    }
+    return rec
+  }
+
+  /** End a session (logout, or a new login in the same browser). */
+  end(handle: string | undefined): boolean {
+    return handle ? this.store.delete(handle) : false
+  }
+
+  get size(): number {
+    return this.store.size
+  }
+
+  clear(): void {
+    this.store.clear()
+  }
+}
