@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { readFileSync } from 'node:fs'
-import { loadConfig } from './config/load.js'
+import { loadConfig, type LoadOptions } from './config/load.js'
+import { reloadIdp, watchAndReload } from './runtime/reload.js'
 import { ConfigError } from './config/errors.js'
 import { createIdp } from './runtime/idp.js'
 import { serve } from './server/serve.js'
@@ -16,6 +17,7 @@ Options:
   -p, --port N        listen port; 0 picks a free port (default: $PORT, the config's port, 9000)
       --host H        listen address (default: $HOST, the config's host, 127.0.0.1)
       --allow-in-production  start even when NODE_ENV=production (also MOCKIDP_ALLOW_PRODUCTION=1)
+      --no-watch      do not reload when the config file changes (default: reload; an invalid edit keeps the running config)
   -h, --help          show this help
   -v, --version       show the version
 
@@ -34,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
         'allow-in-production': { type: 'boolean' },
+        'no-watch': { type: 'boolean' },
       },
       strict: true,
     }).values
@@ -62,20 +65,28 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   try {
-    const { config, profiles } = loadConfig({ env: process.env, ...(args.config ? { file: args.config } : {}), ...(port !== undefined ? { port } : {}), ...(args.host ? { host: args.host } : {}) })
+    const loadOpts: LoadOptions = { env: process.env, ...(args.config ? { file: args.config } : {}), ...(port !== undefined ? { port } : {}), ...(args.host ? { host: args.host } : {}) }
+    const { config, profiles } = loadConfig(loadOpts)
     const idp = createIdp(config, profiles)
     const listening = await serve(idp, { port: config.port, host: config.host })
     const lines = [`mockidp listening on ${listening.url} (config: ${config.source})`, '  ⚠ a mock identity provider for development and tests — NOT FOR PRODUCTION: its keys, secrets and users are public']
     for (const t of idp.tenants) {
       const info = describeTenant(idp, t.id, config.publicUrl ?? listening.tenantUrls.get(t.id) ?? listening.url)
-      const base = (config.publicUrl ?? listening.tenantUrls.get(t.id) ?? listening.url) + t.rootPath
+      const base = t.servers.length ? (config.publicUrl ?? listening.tenantUrls.get(t.id) ?? listening.url) + t.rootPath : `http://${t.config.hosts![0]}:${listening.port}`
       lines.push(`  ${t.id.padEnd(14)} ${t.profile.displayName.padEnd(9)} ${base}  discovery: ${info.discoveryUrl ?? '-'}  token: ${info.tokenEndpoint}  clients: ${info.clientIds.join(', ')}`)
     }
     console.log(lines.join('\n'))
+    // Hot reload: an edited config file rebuilds the tenants on the same ports; an invalid edit keeps the running config.
+    const source = { file: config.source, load: () => loadConfig({ ...loadOpts, file: config.source }) }
+    idp.reload = () => reloadIdp(idp, source, () => listening.update())
+    const report = (err: Error | undefined) =>
+      err ? console.error(`mockidp: ${config.source} changed, but the running config was kept:\n  ${err.message}`) : console.log(`mockidp: reloaded ${config.source} (tenants: ${idp.tenants.map((t) => t.id).join(', ')})`)
+    const watcher = args['no-watch'] ? undefined : watchAndReload(config.source, idp.reload, report)
     const stop = (signal: string) => {
       console.log(`mockidp: ${signal}, stopping`)
       const force = setTimeout(() => process.exit(0), 2000)
       force.unref()
+      watcher?.close()
       void listening.close().then(() => process.exit(0))
     }
     process.once('SIGINT', () => stop('SIGINT'))

@@ -1,51 +1,82 @@
-import { loadConfig, type LoadOptions } from './config/load.js'
-import type { MockIdpConfig } from './config/types.js'
+import type { ClientConfig, UserConfig } from './config/types.js'
 import { createIdp, type Idp } from './runtime/idp.js'
+import { configSource, reloadIdp, watchAndReload, type ConfigPatch, type ConfigWatch } from './runtime/reload.js'
 import { serve } from './server/serve.js'
-import type { EndpointName } from './profiles/types.js'
 import type { ControllableClock } from './lib/clock.js'
+import type { JournalEntry, JournalFilter } from './journal/journal.js'
+import type { Fault, FaultConfig } from './faults/faults.js'
+import {
+  createCode,
+  describeTenant,
+  injectFault,
+  mintTokens,
+  removeClient,
+  removeUser,
+  upsertClient,
+  upsertUser,
+  type CreateCodeOptions,
+  type IssueTokensOptions,
+  type TenantInfo,
+  type TokenResponse,
+} from './admin/control.js'
 
 export type { MockIdpConfig, TenantConfig, ClientConfig, UserConfig, CodeConfig } from './config/types.js'
 export type { Profile, ServerSpec, GrantType, ClientAuthMethod, EndpointName } from './profiles/types.js'
+export type { ConfigPatch, TenantPatch } from './runtime/reload.js'
+export type { JournalEntry, JournalFilter, FaultKind } from './journal/journal.js'
+export type { Fault, FaultConfig } from './faults/faults.js'
+export type { ServerInfo, TenantInfo, IssueTokensOptions, CreateCodeOptions, TokenResponse } from './admin/control.js'
+export type { RemoteMockIdp, RemoteTenant } from './admin/client.js'
 export { ConfigError } from './config/errors.js'
 export { OAuthError } from './oauth/errors.js'
 export { configSchema } from './config/schema.js'
+export { mergeConfig } from './runtime/reload.js'
+export { describeTenant, NotFound } from './admin/control.js'
+export { connectMockIdp } from './admin/client.js'
 
 /** Options of {@link startMockIdp}. */
 export interface StartOptions {
-  /** A whole config object (instead of a file). */
-  config?: MockIdpConfig
-  /** Path of a config file; default: `$MOCKIDP_CONFIG`, `./mockidp.config.json`, then the built-in default. */
+  /**
+   * A config, merged over `configFile` or else the built-in default (see {@link mergeConfig}): a
+   * tenant with a known `id` merges over that tenant, a new `id` adds one. Pass `merge: false` to
+   * use it as the whole config instead.
+   */
+  config?: ConfigPatch
+  /** Path of a config file; default: `$MOCKIDP_CONFIG`, `./mockidp.config.json`, then the built-in default (with `config`: the built-in default). */
   configFile?: string
+  /** Use `config` as it is instead of merging it over the defaults. Default `true`. */
+  merge?: boolean
   /** Listen port; `0` (the default here) picks a free one. */
   port?: number
   /** Listen address; default `127.0.0.1`. */
   host?: string
   /** Environment for overrides; default `process.env`. */
   env?: Record<string, string | undefined>
+  /** Reload when `configFile` changes (debounced; an invalid edit keeps the running config). Default `false`. */
+  watch?: boolean
+  /** Hears each hot reload: `undefined` when it took, else why not. Default: failures go to `console.error`. */
+  onReload?: (error: Error | undefined) => void
 }
 
-/** URLs of one server (endpoint family) of a tenant. */
-export interface ServerInfo {
-  id: string
-  issuer: string
-  discoveryUrl?: string
-  authorizationEndpoint?: string
-  tokenEndpoint: string
-  userinfoEndpoint?: string
-  jwksUri?: string
-  introspectionEndpoint?: string
-  revocationEndpoint?: string
-  endSessionEndpoint?: string
-}
-
-/** URLs of a tenant; top-level fields are its default server's. */
-export interface TenantInfo extends ServerInfo {
-  tenantId: string
-  vendor: string
-  /** Every server of the tenant, by id (Authing/GenAuth: `oidc` and `oauth`). */
-  servers: Record<string, ServerInfo>
-  clientIds: string[]
+/** One tenant of a running mock: its URLs, and fixtures and tokens on demand. */
+export interface TenantHandle extends TenantInfo {
+  /**
+   * Mint tokens without a browser: exactly what the token endpoint would answer (formats, keys,
+   * claims, field order), with per-call `claims`, `sub`, `expiresIn` or `expired` overrides.
+   *
+   * @example
+   * const { access_token } = await idp.tenant('authing-demo').issueTokens({ user: 'alice', claims: { role: 'admin' } })
+   */
+  issueTokens(opts?: IssueTokensOptions): Promise<TokenResponse>
+  /** Store an authorization code redeemable at the token endpoint; returns the code. */
+  createCode(opts: CreateCodeOptions): string
+  /** Add a user, or replace the one with the same `sub`; returns true when it replaced one. */
+  upsertUser(user: UserConfig): boolean
+  /** Remove a user by sub, username or email; returns whether there was one. */
+  removeUser(hint: string): boolean
+  /** Add a client, or replace the one with the same `clientId`; returns true when it replaced one. */
+  upsertClient(client: ClientConfig): boolean
+  removeClient(clientId: string): boolean
 }
 
 /** A running mockidp. */
@@ -53,44 +84,30 @@ export interface MockIdp {
   /** Base URL, e.g. `http://127.0.0.1:53211`. */
   url: string
   port: number
-  /** URLs of a tenant by id; throws for an unknown id. */
-  tenant(id: string): TenantInfo
+  /** A tenant by id: its URLs and methods; throws for an unknown id. */
+  tenant(id: string): TenantHandle
   /** Ids of all tenants. */
-  tenantIds: string[]
+  readonly tenantIds: string[]
   /** The clock (frozen or system); tests may `set` or `advance` it. */
-  clock: ControllableClock
-  /** Restore the loaded config and forget every issued code and token. */
+  readonly clock: ControllableClock
+  /** Requests received, oldest first, decoded and with every secret redacted. */
+  journal(filter?: JournalFilter): JournalEntry[]
+  clearJournal(): void
+  /** Answer the next matching requests with a fault (an OAuth error, a 5xx, a delay, a bad body, a dropped connection). */
+  injectFault(fault: FaultConfig): Fault
+  /** Active faults. */
+  faults(): Fault[]
+  /** Remove one fault by id, or all; returns how many were removed. */
+  clearFaults(id?: string): number
+  /**
+   * Restore the loaded config: fixtures as configured, every issued code, token and session
+   * forgotten, the journal emptied, and only the config's faults active. The clock is not touched.
+   */
   reset(): void
-  /** Stop listening. */
+  /** Re-read the config now (as the watcher does on change); rejects, keeping the running config, when it is invalid. */
+  reload(): Promise<void>
+  /** Stop listening (and watching). */
   stop(): Promise<void>
-}
-
-const FIELD: Partial<Record<EndpointName, keyof ServerInfo>> = {
-  discovery: 'discoveryUrl',
-  authorization: 'authorizationEndpoint',
-  token: 'tokenEndpoint',
-  userinfo: 'userinfoEndpoint',
-  jwks: 'jwksUri',
-  introspection: 'introspectionEndpoint',
-  revocation: 'revocationEndpoint',
-  endSession: 'endSessionEndpoint',
-}
-
-/** Describe a tenant's URLs as seen from `origin`. */
-export function describeTenant(idp: Idp, id: string, origin: string): TenantInfo {
-  const t = idp.tenant(id)
-  if (!t) throw new Error(`mockidp: no tenant "${id}" (tenants: ${idp.tenants.map((x) => x.id).join(', ')})`)
-  const servers: Record<string, ServerInfo> = {}
-  for (const s of t.servers) {
-    const u = s.urls(origin)
-    const info: Record<string, string> = { id: s.id, issuer: u.issuer }
-    for (const [k, v] of Object.entries(u.url)) {
-      const f = FIELD[k as EndpointName]
-      if (f && v) info[f] = v
-    }
-    servers[s.id] = info as unknown as ServerInfo
-  }
-  return { ...servers[t.defaultServer.id]!, tenantId: t.id, vendor: t.profile.name, servers, clientIds: [...t.clients.keys()] }
 }
 
 /**
@@ -103,20 +120,54 @@ export function describeTenant(idp: Idp, id: string, origin: string): TenantInfo
  * await idp.stop()
  */
 export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
-  const load: LoadOptions = { env: opts.env ?? process.env, port: opts.port ?? 0 }
-  if (opts.config) load.config = opts.config
-  if (opts.configFile) load.file = opts.configFile
-  if (opts.host) load.host = opts.host
-  const { config, profiles } = loadConfig(load)
-  const idp = createIdp(config, profiles)
+  const source = configSource({ config: opts.config, configFile: opts.configFile, merge: opts.merge, env: opts.env ?? process.env, port: opts.port ?? 0, host: opts.host })
+  const { config, profiles } = source.load()
+  const idp: Idp = createIdp(config, profiles)
   const listening = await serve(idp, { port: config.port, host: config.host })
+  const reload = () => reloadIdp(idp, source, () => listening.update())
+  idp.reload = reload
+  let watcher: ConfigWatch | undefined
+  if (opts.watch && source.file) {
+    const report = opts.onReload ?? ((err: Error | undefined) => err && console.error(`mockidp: kept the running config; ${err.message}`))
+    watcher = watchAndReload(source.file, reload, report)
+  }
+
+  const originOf = (id: string): string => {
+    const t = idp.tenant(id)
+    if (t && !t.servers.length && t.config.hosts?.length) return `http://${t.config.hosts[0]}:${listening.port}`
+    return idp.config.publicUrl ?? listening.tenantUrls.get(id) ?? listening.url
+  }
   return {
     url: listening.url,
     port: listening.port,
-    tenantIds: idp.tenants.map((t) => t.id),
-    tenant: (id) => describeTenant(idp, id, config.publicUrl ?? listening.tenantUrls.get(id) ?? listening.url),
-    clock: idp.clock,
+    get tenantIds() {
+      return idp.tenants.map((t) => t.id)
+    },
+    get clock() {
+      return idp.clock
+    },
+    tenant(id) {
+      const origin = originOf(id)
+      return {
+        ...describeTenant(idp, id, origin),
+        issueTokens: async (o = {}) => mintTokens(idp, id, o, origin),
+        createCode: (o) => createCode(idp, id, o),
+        upsertUser: (u) => upsertUser(idp, id, u),
+        removeUser: (hint) => removeUser(idp, id, hint),
+        upsertClient: (c) => upsertClient(idp, id, c),
+        removeClient: (clientId) => removeClient(idp, id, clientId),
+      }
+    },
+    journal: (filter) => idp.journal.entries(filter),
+    clearJournal: () => idp.journal.clear(),
+    injectFault: (fault) => injectFault(idp, fault),
+    faults: () => idp.faults.all(),
+    clearFaults: (id) => idp.faults.remove(id),
     reset: () => idp.reset(),
-    stop: () => listening.close(),
+    reload,
+    async stop() {
+      watcher?.close()
+      await listening.close()
+    },
   }
 }

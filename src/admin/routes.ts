@@ -1,0 +1,159 @@
+import { Hono, type Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { Idp } from '../runtime/idp.js'
+import { ConfigError } from '../config/errors.js'
+import { stringify } from '../lib/json.js'
+import type { EndpointName } from '../profiles/types.js'
+import type { JournalFilter } from '../journal/journal.js'
+import type { FaultConfig } from '../faults/faults.js'
+import type { ClientConfig, UserConfig } from '../config/types.js'
+import {
+  NotFound,
+  createCode,
+  describeTenant,
+  injectFault,
+  mintTokens,
+  removeClient,
+  removeUser,
+  requireTenant,
+  serverOf,
+  upsertClient,
+  upsertUser,
+  type CreateCodeOptions,
+  type IssueTokensOptions,
+} from './control.js'
+
+const NO_STORE = { 'cache-control': 'no-store' }
+
+/** The admin API's error body: the same two members an OAuth error has. */
+function fail(c: Context, status: ContentfulStatusCode, error: string, description: string): Response {
+  return c.json({ error, error_description: description }, status, NO_STORE)
+}
+
+async function jsonBody<T>(c: Context): Promise<T> {
+  try {
+    const v: unknown = await c.req.json()
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object')
+    return v as T
+  } catch {
+    throw new ConfigError('the body must be a JSON object (Content-Type: application/json)')
+  }
+}
+
+const num = (v: string | undefined): number | undefined => (v === undefined || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v))
+
+/** Journal filter from query parameters (`?tenant=…&endpoint=token&status=400&limit=10`). */
+function filterOf(c: Context): JournalFilter {
+  const q = c.req.query()
+  const f: JournalFilter = {}
+  if (q.tenant) f.tenant = q.tenant
+  if (q.endpoint) f.endpoint = q.endpoint as EndpointName
+  if (q.grantType) f.grantType = q.grantType
+  if (q.clientId) f.clientId = q.clientId
+  if (q.method) f.method = q.method
+  if (q.error) f.error = q.error
+  if (q.fault === 'true' || q.fault === 'false') f.fault = q.fault === 'true'
+  const status = num(q.status)
+  const since = num(q.since)
+  const limit = num(q.limit)
+  if (status !== undefined) f.status = status
+  if (since !== undefined) f.since = since
+  if (limit !== undefined) f.limit = limit
+  return f
+}
+
+/**
+ * The admin HTTP API, mounted at `/_mockidp`: everything the programmatic API does, for tests that
+ * run in another process (vitest/jest workers, Docker). JSON in, JSON out; errors are
+ * `{ error, error_description }` with 400 (bad input) or 404 (unknown tenant, user, client, fault).
+ */
+export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
+  const app = new Hono()
+  const originOf = (c: Context) => idp.config.publicUrl ?? `http://${c.req.header('host') ?? fallbackHost}`
+  const tenantOrigin = (c: Context, id: string) => {
+    const t = requireTenant(idp, id)
+    return t.servers.length || !t.config.hosts?.length ? originOf(c) : `http://${t.config.hosts[0]}${portOf(c)}`
+  }
+  const portOf = (c: Context) => {
+    const host = c.req.header('host') ?? fallbackHost
+    const m = /:(\d+)$/.exec(host)
+    return m ? `:${m[1]}` : ''
+  }
+
+  app.onError((err, c) => {
+    if (err instanceof NotFound) return fail(c, 404, 'not_found', err.message)
+    if (err instanceof ConfigError) return fail(c, 400, 'invalid_request', err.message)
+    console.error('mockidp admin: unexpected error:', err)
+    return fail(c, 500, 'server_error', (err as Error).message)
+  })
+  app.notFound((c) => fail(c, 404, 'not_found', `no admin endpoint at ${c.req.method} ${c.req.path}`))
+
+  app.get('/health', (c) =>
+    c.json({ status: 'ok', tenants: idp.tenants.map((t) => t.id), journal: { size: idp.journal.size, capacity: idp.journal.capacity }, faults: idp.faults.size }, 200, NO_STORE),
+  )
+  app.post('/reset', (c) => {
+    idp.reset()
+    return c.json({ status: 'reset' }, 200, NO_STORE)
+  })
+  app.post('/reload', async (c) => {
+    if (!idp.reload) return fail(c, 409, 'not_reloadable', 'this mock was not started from a config file')
+    await idp.reload()
+    return c.json({ status: 'reloaded', tenants: idp.tenants.map((t) => t.id) }, 200, NO_STORE)
+  })
+
+  app.get('/tenants', (c) => c.json({ tenants: idp.tenants.map((t) => describeTenant(idp, t.id, tenantOrigin(c, t.id))) }, 200, NO_STORE))
+  app.get('/tenants/:tenant', (c) => c.json(describeTenant(idp, c.req.param('tenant'), tenantOrigin(c, c.req.param('tenant'))), 200, NO_STORE))
+
+  app.get('/tenants/:tenant/users', (c) => c.json({ users: requireTenant(idp, c.req.param('tenant')).users }, 200, NO_STORE))
+  app.post('/tenants/:tenant/users', async (c) => {
+    const user = await jsonBody<UserConfig>(c)
+    const replaced = upsertUser(idp, c.req.param('tenant'), user)
+    return c.json({ user, replaced }, replaced ? 200 : 201, NO_STORE)
+  })
+  app.delete('/tenants/:tenant/users/:user', (c) => {
+    if (!removeUser(idp, c.req.param('tenant'), c.req.param('user'))) throw new NotFound(`no user "${c.req.param('user')}" in tenant "${c.req.param('tenant')}"`)
+    return c.body(null, 204)
+  })
+
+  app.get('/tenants/:tenant/clients', (c) =>
+    c.json({ clients: [...requireTenant(idp, c.req.param('tenant')).clients.values()].map(({ public: _p, ...client }) => client) }, 200, NO_STORE),
+  )
+  app.post('/tenants/:tenant/clients', async (c) => {
+    const client = await jsonBody<ClientConfig>(c)
+    const replaced = upsertClient(idp, c.req.param('tenant'), client)
+    return c.json({ client, replaced }, replaced ? 200 : 201, NO_STORE)
+  })
+  app.delete('/tenants/:tenant/clients/:clientId', (c) => {
+    if (!removeClient(idp, c.req.param('tenant'), c.req.param('clientId')))
+      throw new NotFound(`no client "${c.req.param('clientId')}" in tenant "${c.req.param('tenant')}"`)
+    return c.body(null, 204)
+  })
+
+  app.post('/tenants/:tenant/codes', async (c) => {
+    const code = createCode(idp, c.req.param('tenant'), await jsonBody<CreateCodeOptions>(c))
+    return c.json({ code }, 201, NO_STORE)
+  })
+  // The body is serialised like the token endpoint's own (the vendor's JSON style and field order).
+  app.post('/tenants/:tenant/tokens', async (c) => {
+    const id = c.req.param('tenant')
+    const opts = await jsonBody<IssueTokensOptions>(c)
+    const body = mintTokens(idp, id, opts, tenantOrigin(c, id))
+    const spec = serverOf(requireTenant(idp, id), opts.server).spec
+    return new Response(stringify(body, spec.json), { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...NO_STORE } })
+  })
+
+  app.get('/journal', (c) => c.json({ entries: idp.journal.entries(filterOf(c)) }, 200, NO_STORE))
+  app.delete('/journal', (c) => {
+    idp.journal.clear()
+    return c.body(null, 204)
+  })
+
+  app.get('/faults', (c) => c.json({ faults: idp.faults.all() }, 200, NO_STORE))
+  app.post('/faults', async (c) => c.json(injectFault(idp, await jsonBody<FaultConfig>(c)), 201, NO_STORE))
+  app.delete('/faults', (c) => c.json({ removed: idp.faults.remove() }, 200, NO_STORE))
+  app.delete('/faults/:id', (c) => {
+    if (!idp.faults.remove(c.req.param('id'))) throw new NotFound(`no fault "${c.req.param('id')}"`)
+    return c.body(null, 204)
+  })
+  return app
+}
