@@ -1,0 +1,62 @@
+# mockidp as a container: `docker build -t mockidp . && docker run --rm -p 9000:9000 mockidp`
+#
+# Two stages. The build stage has the whole toolchain (npm, esbuild, tsc) and bundles the CLI into
+# one file, dist/cli.js, which needs no node_modules. The runtime stage is distroless (node and its
+# libraries, no shell, no package manager), runs as uid 65532 and holds only:
+#   /app/dist/cli.js            the bundled server
+#   /app/fixtures/              vendor profiles and signing keys (read at start-up)
+#   /app/package.json           read for --version
+#   /app/mockidp.config.json    the package's built-in default config
+#   /config/mockidp.config.json the config it starts with: mount your own file over it
+# Works with the classic builder and BuildKit alike (no BuildKit-only syntax).
+
+ARG NODE_VERSION=20
+
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+# marks this stage's intermediate images, so that stale ones can be pruned selectively
+# (docker image prune --filter label=mockidp.stage=build)
+LABEL mockidp.stage="build"
+WORKDIR /src
+# One COPY and one RUN: node_modules (~190 MB of build and test tooling) is installed, used and
+# deleted within a single layer, so it is never committed as a layer of its own. That keeps the build
+# fast and small on every storage driver (with vfs each layer is a full copy of the one below) at the
+# price of a fresh `npm ci` whenever a source file changes. --ignore-scripts skips "prepare" (a
+# second build); .dockerignore lets through only what the build needs.
+COPY . .
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && npm run build \
+ && rm -rf node_modules /root/.npm \
+ && mkdir -p /out/app/dist /out/config \
+ && cp dist/cli.js /out/app/dist/cli.js \
+ && cp -r fixtures package.json mockidp.config.json /out/app/ \
+ && cp mockidp.config.json /out/config/mockidp.config.json \
+ && chmod -R a+rX,go-w /out
+
+FROM gcr.io/distroless/nodejs${NODE_VERSION}-debian12:nonroot
+ARG NODE_VERSION
+ARG VERSION=dev
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="mockidp" \
+      org.opencontainers.image.description="A mock GenAuth / Authing / PingOne / Asgardeo identity provider for development and tests. Not for production: its keys, secrets and users are public." \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.base.name="gcr.io/distroless/nodejs${NODE_VERSION}-debian12:nonroot"
+COPY --from=build /out/ /
+WORKDIR /app
+# inside the container listen on every interface; the host decides what to publish (-p).
+# No NODE_ENV=production: mockidp refuses to start with it (it is not for production).
+ENV HOST=0.0.0.0 \
+    PORT=9000 \
+    MOCKIDP_CONFIG=/config/mockidp.config.json
+EXPOSE 9000
+# distroless "nonroot" (65532); numeric so that runAsNonRoot policies can verify it
+USER 65532:65532
+# no shell or curl in the image: node itself probes /healthz (on $PORT, so -e PORT=… keeps it right)
+HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=3 \
+  CMD ["/nodejs/bin/node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||9000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# the CLI stops at once on SIGTERM (and SIGINT); node is PID 1, so no init is needed for that
+STOPSIGNAL SIGTERM
+# arguments after the image name go to mockidp: `docker run mockidp --help` (setting ENTRYPOINT
+# also clears the base image's CMD)
+ENTRYPOINT ["/nodejs/bin/node", "/app/dist/cli.js"]
