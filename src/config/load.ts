@@ -7,6 +7,7 @@ import type { MockIdpConfig, ResolvedConfig, TenantConfig } from './types.js'
 import { loadProfile, listProfiles } from '../profiles/load.js'
 import type { Profile } from '../profiles/types.js'
 import { packagePath } from '../lib/paths.js'
+import { checkFault } from '../faults/faults.js'
 
 /** Where to read the config from and what to override. */
 export interface LoadOptions {
@@ -85,6 +86,8 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
     semantic.push(...checkTenant(t, i, profiles.get(t.vendor)!))
   })
   semantic.push(...checkUnique(cfg.tenants))
+  const vendorOf = new Map(cfg.tenants.map((t) => [t.id, t.vendor]))
+  ;(cfg.faults ?? []).forEach((f, i) => semantic.push(...checkFault(f, `faults[${i}]`, (id) => profiles.get(vendorOf.get(id) ?? ''), [...vendorOf.keys()])))
   if (semantic.length) throw configProblems(source, semantic)
 
   const config: ResolvedConfig = {
@@ -123,6 +126,7 @@ function checkTenant(t: TenantConfig, i: number, profile: Profile): string[] {
       out.push(`${at}.${p.name}: "${String(v)}" is not valid (${p.hint ?? p.pattern})`)
     }
   }
+  if (t.basePath === undefined && !t.hosts?.length) out.push(`${at}.basePath: is required unless the tenant lists hosts (e.g. "basePath": "/${t.id}")`)
   const serverIds = profile.servers.map((s) => s.id)
   const clientIds = new Set<string>()
   t.clients.forEach((c, j) => {
@@ -159,12 +163,19 @@ function checkUnique(tenants: TenantConfig[]): string[] {
   const out: string[] = []
   const ids = new Map<string, number>()
   const bases = new Map<string, number>()
+  const hosts = new Map<string, number>()
   tenants.forEach((t, i) => {
     if (ids.has(t.id)) out.push(`tenants[${i}].id: "${t.id}" is already used by tenants[${ids.get(t.id)}]`)
     ids.set(t.id, i)
-    const key = `${t.port ?? ''}|${t.basePath}|${t.envId ?? ''}|${t.org ?? ''}`
-    if (bases.has(key)) out.push(`tenants[${i}].basePath: "${t.basePath}" collides with tenants[${bases.get(key)}]; give each tenant its own basePath`)
-    bases.set(key, i)
+    if (t.basePath !== undefined) {
+      const key = `${t.port ?? ''}|${t.basePath}|${t.envId ?? ''}|${t.org ?? ''}`
+      if (bases.has(key)) out.push(`tenants[${i}].basePath: "${t.basePath}" collides with tenants[${bases.get(key)}]; give each tenant its own basePath`)
+      bases.set(key, i)
+    }
+    for (const h of t.hosts ?? []) {
+      if (hosts.has(h)) out.push(`tenants[${i}].hosts: "${h}" is already used by tenants[${hosts.get(h)}]`)
+      hosts.set(h, i)
+    }
   })
   return out
 }

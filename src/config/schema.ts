@@ -5,7 +5,23 @@
  */
 const url = { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9+.-]*:' } as const
 
-const clientSchema = {
+const origin = {
+  type: 'string',
+  pattern: '^(\\*|[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\s]+)$',
+  description: 'An origin, scheme://host[:port] with no path or trailing slash (e.g. "http://localhost:5173"), or "*" for any origin.',
+} as const
+
+const corsSchema = {
+  type: 'object',
+  description: 'Which browser origins may call the token, userinfo, JWKS, discovery, revocation and introspection endpoints (CORS).',
+  additionalProperties: false,
+  properties: {
+    origins: { type: 'array', items: origin, description: 'Allowed origins; "*" allows any. Default: the origins of the tenant\'s clients\' redirect URIs.' },
+  },
+} as const
+
+/** JSON Schema of one `client` (also checks fixtures added at run time). */
+export const clientSchema = {
   type: 'object',
   description: 'An application registered with the tenant.',
   required: ['clientId', 'redirectUris'],
@@ -32,7 +48,8 @@ const clientSchema = {
   },
 } as const
 
-const userSchema = {
+/** JSON Schema of one `user` (also checks fixtures added at run time). */
+export const userSchema = {
   type: 'object',
   description: 'A user who can sign in. Any other member is a claim (OIDC standard or vendor-specific).',
   required: ['sub', 'username'],
@@ -47,7 +64,8 @@ const userSchema = {
   },
 } as const
 
-const codeSchema = {
+/** JSON Schema of one `code` (also checks fixtures added at run time). */
+export const codeSchema = {
   type: 'object',
   description: 'A pre-issued authorization code (single-use; a restart restores it).',
   required: ['code', 'clientId', 'redirectUri', 'user'],
@@ -69,21 +87,49 @@ const codeSchema = {
 const tenantSchema = {
   type: 'object',
   description: 'One vendor app / environment / organization, mounted at basePath.',
-  required: ['id', 'vendor', 'basePath', 'clients', 'users'],
+  required: ['id', 'vendor', 'clients', 'users'],
   additionalProperties: false,
   properties: {
     id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', description: 'Tenant id (lowercase, digits, dashes).' },
     vendor: { type: 'string', description: 'A profile name from fixtures/profiles (genauth, authing, pingone, asgardeo) or profilesDir.' },
-    basePath: { type: 'string', pattern: '^(/[A-Za-z0-9._~-]+)*$', description: 'Path prefix, e.g. "/authing/demo"; "" mounts at the root.' },
+    basePath: { type: 'string', pattern: '^(/[A-Za-z0-9._~-]+)*$', description: 'Path prefix, e.g. "/authing/demo"; "" mounts at the root. Omit for a tenant reached only by host name.' },
+    hosts: {
+      type: 'array',
+      items: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$' },
+      description: 'Host names that reach this tenant at the root of the host, e.g. "authing-demo.localhost" (*.localhost resolves to loopback in browsers).',
+    },
     port: { type: 'integer', minimum: 0, maximum: 65535, description: 'Also serve this tenant on its own port.' },
     envId: { type: 'string', description: 'PingOne environment id (UUID).' },
     orgId: { type: 'string', description: 'PingOne organization UUID or Asgardeo org_id claim.' },
     region: { type: 'string', description: 'PingOne p1.region claim (NA, EU, CA, AP).' },
     org: { type: 'string', description: 'Asgardeo organization name.' },
     autoLogin: { type: 'string', description: 'Sign this user in at once (by sub, username or email) when the authorize request has no login_hint.' },
+    cors: corsSchema,
     clients: { type: 'array', items: clientSchema },
     users: { type: 'array', items: userSchema },
     codes: { type: 'array', items: codeSchema },
+  },
+} as const
+
+/** JSON Schema of one injected fault (config `faults[]`, `injectFault()`, `POST /_mockidp/faults`). */
+export const faultSchema = {
+  type: 'object',
+  description: 'A fault injected into the next matching requests of a tenant.',
+  required: ['tenant', 'kind'],
+  additionalProperties: false,
+  properties: {
+    tenant: { type: 'string', description: 'Tenant id.' },
+    endpoint: { type: 'string', description: 'Only this endpoint: token, authorization, userinfo, jwks, discovery, introspection, revocation, endSession … (the profile\'s endpoint names). Default: every endpoint of the tenant.' },
+    grantType: { type: 'string', description: 'Only requests with this grant_type.' },
+    clientId: { type: 'string', description: 'Only requests of this client.' },
+    times: { type: 'integer', minimum: 1, description: 'Answer this many matching requests, then stop. Default: until cleared.' },
+    kind: { enum: ['error', 'status', 'delay', 'malformed', 'drop'], description: 'error: an OAuth error in the vendor\'s shape; status: a bare HTTP status; delay: wait, then answer normally; malformed: a body that is not JSON; drop: close the connection.' },
+    reason: { type: 'string', description: 'error: a reason of the profile\'s errors table, e.g. "code_expired" (worded as the vendor words it).' },
+    error: { type: 'string', minLength: 1, description: 'error: the OAuth error code, e.g. "invalid_grant".' },
+    description: { type: 'string', description: 'error: the error_description.' },
+    status: { type: 'integer', minimum: 100, maximum: 599, description: 'HTTP status (error, status, malformed).' },
+    delayMs: { type: 'integer', minimum: 0, maximum: 600000, description: 'Wait this many milliseconds first (required for delay).' },
+    body: { type: 'string', description: 'status, malformed: the response body.' },
   },
 } as const
 
@@ -109,5 +155,21 @@ export const configSchema = {
     backchannelUrl: { ...url, description: 'Origin servers use for token, userinfo, JWKS, introspection and revocation URLs in discovery (env MOCKIDP_BACKCHANNEL_URL). Default: each request\'s Host.' },
     profilesDir: { type: 'string', description: 'Extra directory of vendor profiles, relative to the config file.' },
     tenants: { type: 'array', items: tenantSchema, minItems: 1 },
+    admin: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'The admin HTTP API under /_mockidp/ (fixtures, minted tokens, journal, faults, reset).',
+      properties: { enabled: { type: 'boolean', description: 'Serve the admin API. Default: true (it is a mock).' } },
+    },
+    journal: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'The request journal (a ring buffer of the last requests, secrets redacted).',
+      properties: {
+        enabled: { type: 'boolean', description: 'Record requests. Default: true.' },
+        size: { type: 'integer', minimum: 1, maximum: 1000000, description: 'Requests kept. Default: 1000.' },
+      },
+    },
+    faults: { type: 'array', items: faultSchema, description: 'Faults active from the start (and again after a reset).' },
   },
 } as const

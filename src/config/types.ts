@@ -1,4 +1,5 @@
 import type { ClientAuthMethod, GrantType, PkceMethod } from '../profiles/types.js'
+import type { FaultConfig } from '../faults/faults.js'
 
 /** An application registered with a tenant. */
 export interface ClientConfig {
@@ -41,17 +42,27 @@ export interface CodeConfig {
   ttl?: number
 }
 
+/** Cross-origin access to the endpoints a browser app calls with fetch. */
+export interface CorsConfig {
+  /** Allowed origins (`scheme://host[:port]`), or `"*"` for any; default: the origins of the clients' redirect URIs. */
+  origins?: string[]
+}
+
 /** One vendor app / environment / organization. */
 export interface TenantConfig {
   id: string
   vendor: string
-  basePath: string
+  /** Path prefix; omit for a tenant reached only by host name. */
+  basePath?: string
+  /** Host names (e.g. `authing-demo.localhost`) that reach this tenant at the root. */
+  hosts?: string[]
   port?: number
   envId?: string
   orgId?: string
   region?: string
   org?: string
   autoLogin?: string
+  cors?: CorsConfig
   clients: ClientConfig[]
   users: UserConfig[]
   codes?: CodeConfig[]
@@ -74,6 +85,12 @@ export interface MockIdpConfig {
   backchannelUrl?: string
   profilesDir?: string
   tenants: TenantConfig[]
+  /** The admin HTTP API under `/_mockidp/`; default enabled. */
+  admin?: { enabled?: boolean }
+  /** The request journal; default enabled, 1000 requests. */
+  journal?: { enabled?: boolean; size?: number }
+  /** Faults active from the start (and again after a reset). */
+  faults?: FaultConfig[]
 }
 
 /** A validated config with defaults applied. */

@@ -11,6 +11,10 @@ export type EndpointName =
   | 'introspection'
   | 'revocation'
   | 'endSession'
+  /** OIDC Session Management 1.0 §3.2: the OP iframe (`check_session_iframe`). */
+  | 'checkSession'
+  /** A vendor's "who am I" REST API (Authing's `/api/v3/get-profile`), shaped by `ServerSpec.userProfile`. */
+  | 'userProfile'
 
 export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'password'
 
@@ -116,6 +120,12 @@ export interface ServerSpec {
   introspection: { fields: string[] }
   jwks: { fields: string[] }
   endSession: { requireRegisteredPostLogoutUri: boolean }
+  /**
+   * Body of the `userProfile` endpoint: JSON templates over `${user.*}` (the token's user),
+   * `${claims.*}` (the user's claims for the token's scopes), `${sub}`, `${scope}`, `${tenant.*}`;
+   * `error` is answered for a missing, unknown or expired access token.
+   */
+  userProfile?: { body: unknown; error: { status: number; body: unknown } }
   errors: ErrorSpec
   discovery?: Record<string, unknown>
 }
@@ -132,8 +142,12 @@ export interface Profile {
   name: string
   displayName: string
   brand: { color: string; logoText: string }
-  /** Path under the tenant's basePath, e.g. `/t/${org}`; `params` are the tenant values it needs. */
-  tenant: { path: string; params: TenantParamSpec[] }
+  /**
+   * Path under the tenant's basePath, e.g. `/t/${org}`; `params` are the tenant values it needs.
+   * `hostPath` is the path when the tenant is reached by its own host name (a custom domain:
+   * PingOne drops the envId there); default `path`.
+   */
+  tenant: { path: string; hostPath?: string; params: TenantParamSpec[] }
   /** Signing-key fixture name in `fixtures/keys/`. */
   key: string
   defaultServer: string

@@ -35,9 +35,11 @@ export class ServerRuntime {
     readonly tenant: Tenant,
     readonly spec: ServerSpec,
     readonly key: SigningKey,
+    /** Path of the tenant's root on this mount (basePath + tenant path, or the host path). */
+    readonly rootPath: string = tenant.rootPath,
   ) {
     this.id = spec.id
-    const root = tenant.rootPath
+    const root = rootPath
     const { discovery, ...rest } = spec.paths
     const paths: ServerRuntime['paths'] = { discovery: [] }
     for (const [name, p] of Object.entries(rest)) paths[name as Exclude<EndpointName, 'discovery'>] = root + p
@@ -61,7 +63,7 @@ export class ServerRuntime {
     const cacheKey = front === back ? front : `${front}|${back}`
     let u = this.urlCache.get(cacheKey)
     if (u) return u
-    const issuer = this.issuerTemplate({ root: front + this.tenant.rootPath, tenant: this.tenant.values })
+    const issuer = this.issuerTemplate({ root: front + this.rootPath, tenant: this.tenant.values })
     const url: ServerUrls['url'] = {}
     for (const [name, p] of Object.entries(this.paths)) {
       const origin = FRONT_CHANNEL.has(name) ? front : back

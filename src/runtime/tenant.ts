@@ -9,6 +9,7 @@ import type { ClientConfig, TenantConfig, UserConfig } from '../config/types.js'
 import type { ClientAuthMethod, GrantType, Profile } from '../profiles/types.js'
 import type { AccessRecord, CodeRecord, RefreshRecord } from './records.js'
 import { ServerRuntime } from './server.js'
+import { SessionStore } from './sessions.js'
 
 /** A registered client with its defaults applied. */
 export interface Client extends ClientConfig {
@@ -33,8 +34,11 @@ export class Tenant {
   readonly rootPath: string
   /** Tenant values profiles may reference as `${tenant.*}` (envId, org, orgId, region, id). */
   readonly values: Record<string, string>
+  /** Servers on the path mount (`basePath`); empty for a host-only tenant. */
   readonly servers: ServerRuntime[]
   readonly defaultServer: ServerRuntime
+  /** Servers on the host mount (reached by `hosts`, at the profile's `hostPath`). */
+  readonly hostServers: ServerRuntime[]
   clients = new Map<string, Client>()
   users: User[] = []
   readonly codes: BoundedStore<CodeRecord>
@@ -42,6 +46,8 @@ export class Tenant {
   readonly accessTokens: BoundedStore<AccessRecord>
   /** jti of revoked JWT access tokens, until they expire. */
   readonly revokedJtis: BoundedStore<{ exp: number }>
+  /** Browser SSO sessions, by cookie handle. */
+  readonly sessions: SessionStore
 
   constructor(
     readonly config: TenantConfig,
@@ -53,14 +59,18 @@ export class Tenant {
     const v: Record<string, string> = { id: config.id }
     for (const k of ['envId', 'org', 'orgId', 'region'] as const) if (config[k] !== undefined) v[k] = config[k]
     this.values = v
-    this.rootPath = config.basePath + compile(profile.tenant.path)(v)
+    this.rootPath = (config.basePath ?? '') + compile(profile.tenant.path)(v)
     const key = loadKey(profile.key)
-    this.servers = profile.servers.map((s) => new ServerRuntime(this, s, key))
-    this.defaultServer = this.servers.find((s) => s.id === profile.defaultServer)!
+    const all = profile.servers.map((s) => new ServerRuntime(this, s, key))
+    this.defaultServer = all.find((s) => s.id === profile.defaultServer)!
+    this.servers = config.basePath === undefined ? [] : all
+    const hostRoot = compile(profile.tenant.hostPath ?? profile.tenant.path)(v)
+    this.hostServers = config.hosts?.length ? profile.servers.map((s) => new ServerRuntime(this, s, key, hostRoot)) : []
     this.codes = new BoundedStore(clock, STORE_CAPACITY)
     this.refreshTokens = new BoundedStore(clock, STORE_CAPACITY)
     this.accessTokens = new BoundedStore(clock, STORE_CAPACITY)
     this.revokedJtis = new BoundedStore(clock, STORE_CAPACITY, 0)
+    this.sessions = new SessionStore(this.id, clock, ids, STORE_CAPACITY)
     this.loadFixtures()
   }
 
@@ -68,7 +78,7 @@ export class Tenant {
   loadFixtures(): void {
     this.clients = new Map(this.config.clients.map((c) => [c.clientId, toClient(c)]))
     this.users = this.config.users.map((u) => ({ ...u }))
-    for (const store of [this.codes, this.refreshTokens, this.accessTokens, this.revokedJtis]) store.clear()
+    for (const store of [this.codes, this.refreshTokens, this.accessTokens, this.revokedJtis, this.sessions]) store.clear()
     const now = Math.floor(this.clock.now() / 1000)
     for (const c of this.config.codes ?? []) {
       const user = this.findUser(c.user)!

@@ -11,11 +11,17 @@ import { userinfoEndpoint } from '../oauth/userinfo.js'
 import { discoveryEndpoint, jwksEndpoint } from '../oauth/jwks.js'
 import { introspectionEndpoint, revocationEndpoint } from '../oauth/introspect.js'
 import { endSessionEndpoint } from '../oauth/end-session.js'
+import { checkSessionEndpoint } from '../oauth/check-session.js'
+import { userProfileEndpoint } from '../oauth/user-profile.js'
 import type { Env } from './env.js'
+import { ADMIN_PATH, observeRequests } from '../journal/observe.js'
+import { adminRoutes } from '../admin/routes.js'
+import { CORS_METHODS, corsMiddleware } from './cors.js'
 
 type Endpoint = (c: Context<Env>) => Response | Promise<Response>
 
-const endpoints: Record<EndpointName, { methods: string[]; handler: Endpoint }> = {
+// `cors`: methods a browser app may fetch with, for endpoints CORS_METHODS does not list.
+const endpoints: Record<EndpointName, { methods: string[]; handler: Endpoint; cors?: string }> = {
   authorization: { methods: ['GET', 'POST'], handler: authorizationEndpoint },
   token: { methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], handler: tokenEndpoint },
   userinfo: { methods: ['GET', 'POST'], handler: userinfoEndpoint },
@@ -24,6 +30,8 @@ const endpoints: Record<EndpointName, { methods: string[]; handler: Endpoint }> 
   introspection: { methods: ['POST'], handler: introspectionEndpoint },
   revocation: { methods: ['POST'], handler: revocationEndpoint },
   endSession: { methods: ['GET', 'POST'], handler: endSessionEndpoint },
+  checkSession: { methods: ['GET'], handler: checkSessionEndpoint },
+  userProfile: { methods: ['GET'], handler: userProfileEndpoint, cors: 'GET' },
 }
 
 /** The origin a request was addressed to, from its Host header. */
@@ -33,23 +41,31 @@ const requestOrigin = (c: Context, fallbackHost: string): string => `http://${c.
  * Build the Hono app serving `tenants`: every endpoint of every server at its vendor path, one error
  * renderer, a JSON 404, `/healthz` and an index of tenants at `/`.
  */
-export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'localhost'): Hono<Env> {
+export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'localhost', mount: 'path' | 'host' = 'path'): Hono<Env> {
   const app = new Hono<Env>()
+  // first: injected faults answer before anything else; the journal records after everything else
+  app.use(observeRequests(idp, tenants, fallbackHost, mount))
 
   const bind = (server: ServerRuntime, endpoint: Endpoint): Handler<Env> =>
     function tenantRoute(c) {
       c.set('server', server)
       const own = requestOrigin(c, fallbackHost)
-      c.set('origin', idp.config.publicUrl ?? own)
-      c.set('backOrigin', idp.config.backchannelUrl ?? own)
+      // a tenant reached by its own host name is addressed by that host, whatever publicUrl says
+      c.set('origin', mount === 'host' ? own : (idp.config.publicUrl ?? own))
+      c.set('backOrigin', mount === 'host' ? own : (idp.config.backchannelUrl ?? own))
       return endpoint(c)
     }
 
   for (const tenant of tenants) {
-    for (const server of tenant.servers) {
+    for (const server of mount === 'host' ? tenant.hostServers : tenant.servers) {
       for (const [name, path] of Object.entries(server.paths)) {
         const ep = endpoints[name as EndpointName]
-        for (const p of Array.isArray(path) ? path : [path]) app.on(ep.methods, p, bind(server, ep.handler))
+        const corsMethods = CORS_METHODS[name as EndpointName] ?? ep.cors
+        const cors = corsMethods === undefined ? undefined : corsMiddleware(server, corsMethods)
+        for (const p of Array.isArray(path) ? path : [path]) {
+          if (cors) app.use(p, cors) // before the handler: answers preflights, decorates responses
+          app.on(ep.methods, p, bind(server, ep.handler))
+        }
       }
     }
   }
@@ -71,6 +87,7 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
     })
   })
 
+  if (idp.config.admin?.enabled !== false) app.route(ADMIN_PATH, adminRoutes(idp, fallbackHost))
   app.notFound((c) => c.json({ error: 'not_found', error_description: `no mockidp endpoint at ${c.req.method} ${c.req.path}` }, 404))
   app.onError((err, c) => {
     if (err instanceof OAuthError && c.var.server) return renderError(c as Context<Env>, err)

@@ -3,6 +3,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import type { Idp } from '../runtime/idp.js'
+import type { Tenant } from '../runtime/tenant.js'
 import { buildApp } from './app.js'
 
 /** A running listener set: the main port plus any tenant with its own port. */
@@ -13,7 +14,16 @@ export interface Listening {
   host: string
   /** Base URL per tenant id (its own port's URL, or the main URL). */
   tenantUrls: Map<string, string>
+  /** Rebuild the apps from `idp.tenants` (hot reload): ports stay; a new tenant port is opened, a vanished one closed. */
+  update(): Promise<void>
   close(): Promise<void>
+}
+
+/** The host name of a Host header, without port, lowercased. */
+function hostnameOf(host: string | undefined): string {
+  if (!host) return ''
+  const h = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!
+  return h.toLowerCase()
 }
 
 /** Header on every response marking it as a mock's. */
@@ -40,50 +50,76 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 
 /** Start listening: one Hono app per port (tenants with their own `port` get their own listener). */
 export async function serve(idp: Idp, opts: { port: number; host: string }): Promise<Listening> {
-  const groups = new Map<number | undefined, typeof idp.tenants>()
-  for (const t of idp.tenants) {
-    const key = t.config.port
-    groups.set(key, [...(groups.get(key) ?? []), t])
-  }
-  if (!groups.has(undefined)) groups.set(undefined, [])
-  const servers: Server[] = []
+  type Listener = ReturnType<typeof getRequestListener>
+  /** Listeners by own port (`undefined`: the main one); their actual port numbers. */
+  const servers = new Map<number | undefined, Server>()
+  const actual = new Map<number | undefined, number>()
   const tenantUrls = new Map<string, string>()
-  let mainPort = 0
-  try {
-    for (const [port, tenants] of groups) {
-      const wanted = port ?? opts.port
-      const holder: { port: number } = { port: wanted }
-      const app = buildApp(idp, tenants, `${urlHost(opts.host)}:${wanted}`)
-      const listener = getRequestListener(app.fetch)
-      const server = createServer((req, res) => {
-        // Every response says it comes from a mock (set here, it costs Hono nothing per request).
-        res.setHeader(MOCK_HEADER, MOCK_HEADER_VALUE)
-        void listener(req, res)
-      })
-      server.keepAliveTimeout = 5000
-      servers.push(server)
-      holder.port = await listen(server, wanted, opts.host)
-      if (port === undefined) mainPort = holder.port
-      for (const t of tenants) tenantUrls.set(t.id, `http://${urlHost(opts.host)}:${holder.port}`)
+  const origin = (key: number | undefined) => `http://${urlHost(opts.host)}:${actual.get(key) ?? key ?? opts.port}`
+
+  // The apps are rebuilt from idp.tenants on a hot reload; the listening sockets stay.
+  const route = () => {
+    const groups = new Map<number | undefined, Tenant[]>([[undefined, []]])
+    for (const t of idp.tenants) groups.set(t.config.port, [...(groups.get(t.config.port) ?? []), t])
+    // Tenants reached by host name get their own app, chosen by the Host header before any routing.
+    const hosts = new Map<string, Listener>()
+    for (const t of idp.tenants) {
+      if (!t.hostServers.length) continue
+      const hostApp = getRequestListener(buildApp(idp, [t], t.config.hosts![0]!, 'host').fetch)
+      for (const h of t.config.hosts!) hosts.set(h.toLowerCase(), hostApp)
     }
+    const apps = new Map<number | undefined, Listener>()
+    for (const [key, tenants] of groups) apps.set(key, getRequestListener(buildApp(idp, tenants, origin(key).slice('http://'.length)).fetch))
+    return { groups, hosts, apps }
+  }
+  let routing = route()
+
+  const start = async (key: number | undefined) => {
+    const server = createServer((req, res) => {
+      // Every response says it comes from a mock (set here, it costs Hono nothing per request).
+      res.setHeader(MOCK_HEADER, MOCK_HEADER_VALUE)
+      const byHost = routing.hosts.size === 0 ? undefined : routing.hosts.get(hostnameOf(req.headers.host))
+      void (byHost ?? routing.apps.get(key) ?? routing.apps.get(undefined)!)(req, res)
+    })
+    server.keepAliveTimeout = 5000
+    servers.set(key, server)
+    actual.set(key, await listen(server, key ?? opts.port, opts.host))
+  }
+  const closeServer = (s: Server) =>
+    new Promise<void>((resolve) => {
+      s.close(() => resolve())
+      s.closeIdleConnections?.()
+    })
+  const setUrls = () => {
+    tenantUrls.clear()
+    for (const [key, tenants] of routing.groups) for (const t of tenants) tenantUrls.set(t.id, origin(key))
+  }
+
+  try {
+    for (const key of routing.groups.keys()) await start(key)
   } catch (err) {
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(() => r(undefined)))))
+    await Promise.all([...servers.values()].map(closeServer))
     throw err
   }
+  routing = route() // now with the actual ports as fallback hosts
+  setUrls()
   return {
-    url: `http://${urlHost(opts.host)}:${mainPort}`,
-    port: mainPort,
+    url: origin(undefined),
+    port: actual.get(undefined)!,
     host: opts.host,
     tenantUrls,
-    close: () =>
-      Promise.all(
-        servers.map(
-          (s) =>
-            new Promise<void>((resolve) => {
-              s.close(() => resolve())
-              s.closeIdleConnections?.()
-            }),
-        ),
-      ).then(() => undefined),
+    async update() {
+      routing = route()
+      for (const key of routing.groups.keys()) if (!servers.has(key)) await start(key)
+      for (const [key, s] of servers) {
+        if (key === undefined || routing.groups.has(key)) continue
+        servers.delete(key)
+        actual.delete(key)
+        await closeServer(s)
+      }
+      routing = route()
+      setUrls()
+    },
+    close: () => Promise.all([...servers.values()].map(closeServer)).then(() => undefined),
   }
 }
