@@ -57,7 +57,7 @@ describe.each(matrix)('authing-node-sdk against %s with %s', (tenantId, method) 
     const callback = await signIn(method === 'none' ? `${url}&code_challenge=${challenge}&code_challenge_method=S256` : url)
     expect(callback.searchParams.get('state')).toBe('st-1')
     const code = callback.searchParams.get('code')!
-    const tokens = (await client.getAccessTokenByCode(code, method === 'none' ? { codeVerifier: verifier } : undefined)) as Record<string, string>
+    const tokens = (await client.getAccessTokenByCode(code, method === 'none' ? { codeVerifier: verifier } : undefined)) as unknown as Record<string, string>
     expect(tokens.refresh_token).toBeTypeOf('string')
     const claims = (await client.parseIDToken(tokens.id_token!)) as Record<string, unknown>
     expect(claims.nonce).toBe('n-1')
