@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -101,5 +101,25 @@ describe('safety rails', () => {
       expect(res.headers.get('x-mockidp')).toBe('mock identity provider; not for production')
     }
     child.kill('SIGTERM')
+  })
+})
+
+describe('graceful lifecycle', () => {
+  it('SIGTERM finishes an in-flight request before exiting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mockidp-cli-'))
+    const file = join(dir, 'slow.json')
+    const cfg = JSON.parse(readFileSync(new URL('../mockidp.config.json', import.meta.url), 'utf8')) as Record<string, unknown>
+    cfg.faults = [{ tenant: 'asgardeo-demo', endpoint: 'token', kind: 'delay', delayMs: 700 }]
+    writeFileSync(file, JSON.stringify(cfg))
+    const { child, ready } = start(['--port', '0', '--config', file, '--no-watch'])
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(await ready)![1]!
+    const inFlight = fetch(`${url}/asgardeo/t/bifrost/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=z8RB6ysdDZhe4QO0zJAQzKbi6P4a&client_secret=z0C79zlopx8i7ByOw8K15A9dplYa' })
+    await new Promise((r) => setTimeout(r, 200))
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+    child.kill('SIGTERM')
+    const res = await inFlight
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { access_token: string }).access_token).toMatch(/^[0-9a-f-]{36}$/)
+    expect(await exited).toBe(0)
   })
 })

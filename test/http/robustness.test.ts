@@ -65,3 +65,22 @@ describe('concurrency', () => {
     }
   })
 })
+
+describe('no XSS through echoed values', () => {
+  const evil = `"><script>alert(1)</script><img src=x onerror=alert(2)>`
+  it.each(TENANTS)('$id: the login page and the error page escape state, login_hint, nonce and client_id', async (t) => {
+    const idp = makeIdp()
+    const q = new URLSearchParams({ response_type: 'code', client_id: t.clientId, redirect_uri: t.redirectUri, scope: 'openid', state: evil, login_hint: evil, nonce: evil, prompt: 'login' })
+    const login = await idp.request(`${t.authorize}?${q}`)
+    expect(login.status).toBe(200)
+    const html = await login.text()
+    expect(html).toContain('mockidp_action') // it is the login page
+    expect(html).not.toContain('<script>alert(1)')
+    expect(html).not.toContain('<img src=x')
+    const bad = await idp.request(`${t.authorize}?${new URLSearchParams({ response_type: 'code', client_id: evil, redirect_uri: t.redirectUri, state: evil })}`)
+    const page = await bad.text()
+    expect(bad.status).toBe(400)
+    expect(page).not.toContain('<script>alert(1)')
+    expect(page).not.toContain('<img src=x')
+  })
+})
