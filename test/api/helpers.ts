@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto'
 
 /** The default tenants' confidential clients. */
 export const AUTHING = { id: 'authing-demo', clientId: '5e37979f7b757ead14c534af', secret: '64b517f8de3648091654eb4ee9b479d3', redirectUri: 'http://localhost:3000/callback' }
@@ -15,12 +14,7 @@ export const formPost = (fields: Record<string, string>, headers: Record<string,
 
 export const jsonPost = (body: unknown, method = 'POST'): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 
-export const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`
-
-export function pkce(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url')
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') }
-}
+export { basic, pkce } from '../helpers/idp.js'
 
 /** A JWT's payload, unverified. */
 export const payloadOf = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>
