@@ -59,4 +59,4 @@ HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=3 \
 STOPSIGNAL SIGTERM
 # arguments after the image name go to mockidp: `docker run mockidp --help` (setting ENTRYPOINT
 # also clears the base image's CMD)
-ENTRYPOINT ["/nodejs/bin/node", "/app/dist/cli.js"]
+ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=2", "/app/dist/cli.js"]

@@ -169,7 +169,7 @@ const scopeList = (scope: string | string[]): string[] => (Array.isArray(scope) 
  * same `issueTokens`. Expired tokens are issued "in the past" through a shifted clock, so every
  * time claim and stored expiry agrees.
  */
-export function mintTokens(idp: Idp, tenantId: string, opts: IssueTokensOptions, origin: string): TokenResponse {
+export async function mintTokens(idp: Idp, tenantId: string, opts: IssueTokensOptions, origin: string): Promise<TokenResponse> {
   const tenant = requireTenant(idp, tenantId)
   let server = serverOf(tenant, opts.server)
   const client = clientOf(tenant, opts.clientId)
@@ -209,7 +209,7 @@ export function mintTokens(idp: Idp, tenantId: string, opts: IssueTokensOptions,
     refresh: user && refreshPolicy(server, client, scopes) ? { kind: 'new' } : { kind: 'none' },
   }
   if (opts.claims && Object.keys(opts.claims).length) grant.extraClaims = opts.claims
-  return issueTokens(grant) as TokenResponse
+  return (await issueTokens(grant)) as TokenResponse
 }
 
 /** Store an authorization code redeemable at the token endpoint; returns it. */

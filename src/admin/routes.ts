@@ -1,3 +1,4 @@
+import { TrieRouter } from 'hono/router/trie-router'
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Idp } from '../runtime/idp.js'
@@ -68,7 +69,7 @@ function filterOf(c: Context): JournalFilter {
  * `{ error, error_description }` with 400 (bad input) or 404 (unknown tenant, user, client, fault).
  */
 export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
-  const app = new Hono()
+  const app = new Hono({ router: new TrieRouter() })
   const originOf = (c: Context) => idp.config.publicUrl ?? `http://${c.req.header('host') ?? fallbackHost}`
   const tenantOrigin = (c: Context, id: string) => {
     const t = requireTenant(idp, id)
@@ -137,7 +138,7 @@ export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
   app.post('/tenants/:tenant/tokens', async (c) => {
     const id = c.req.param('tenant')
     const opts = await jsonBody<IssueTokensOptions>(c)
-    const body = mintTokens(idp, id, opts, tenantOrigin(c, id))
+    const body = await mintTokens(idp, id, opts, tenantOrigin(c, id))
     const spec = serverOf(requireTenant(idp, id), opts.server).spec
     return new Response(stringify(body, spec.json), { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...NO_STORE } })
   })

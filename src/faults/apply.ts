@@ -24,17 +24,17 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** An OAuth error in the vendor's shape: a profile reason as is, or with the fault's own code, wording or status. */
 function errorResponse(c: Context<Env>, fault: Fault): FaultOutcome {
-  const server = c.var.server
+  const server = c.get('server')
   const errors = server.spec.errors
   if (fault.reason !== undefined && fault.error === undefined && fault.description === undefined) {
     const err = new OAuthError(fault.reason as Reason)
-    const d = describeError(server, err, c.var.origin)
+    const d = describeError(server, err, c.get('origin'))
     let res = renderError(c, err)
     if (fault.status !== undefined) res = new Response(res.body, { status: fault.status, headers: res.headers })
     return { res, dropped: false, error: { error: d.error, description: d.description } }
   }
   const reason = fault.reason ?? Object.keys(errors.reasons).find((k) => errors.reasons[k]!.error === fault.error)
-  const d = reason === undefined ? undefined : describeError(server, new OAuthError(reason as Reason), c.var.origin)
+  const d = reason === undefined ? undefined : describeError(server, new OAuthError(reason as Reason), c.get('origin'))
   const error = fault.error ?? d!.error
   const description = fault.description ?? d?.description
   const status = fault.status ?? d?.status ?? DEFAULT_STATUS[error] ?? 400
@@ -50,7 +50,7 @@ function errorResponse(c: Context<Env>, fault: Fault): FaultOutcome {
   }
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', ...errors.headers }
   const www = errors.wwwAuthenticate[error]
-  if (www && (www.when === 'always' || c.var.usedBasic)) headers['www-authenticate'] = compile(www.value)(vars)
+  if (www && (www.when === 'always' || c.get('usedBasic'))) headers['www-authenticate'] = compile(www.value)(vars)
   return { res: new Response(stringify(body, server.spec.json), { status, headers }), dropped: false, error: { error, description } }
 }
 

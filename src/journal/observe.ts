@@ -107,7 +107,7 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
         path,
         server: route?.server,
         endpoint: route?.endpoint,
-        origin: (c.var.origin as string | undefined) ?? originOf(c),
+        origin: (c.get('origin') as string | undefined) ?? originOf(c),
         status,
         err: answered || !c.error ? undefined : c.error instanceof OAuthError ? { reason: c.error.reason, vars: c.error.vars } : true,
         location: status >= 300 && status < 400 ? res.headers.get('location') : undefined,

@@ -33,7 +33,7 @@ export interface AuthorizationRequest {
  * failure (an error page instead); every later error goes back to the client with `state`.
  */
 export async function authorizationEndpoint(c: Context<Env>): Promise<Response> {
-  const server = c.var.server
+  const server = c.get('server')
   let params: Params
   let req: AuthorizationRequest | undefined
   try {
@@ -100,7 +100,7 @@ function checkRequest(server: ServerRuntime, req: AuthorizationRequest): void {
 
 /** Issue a code for `user` and send it to the client. */
 export function completeAuthorization(c: Context<Env>, req: AuthorizationRequest, user: User, session: { sid: string; authTime: number }): Response {
-  const server = c.var.server
+  const server = c.get('server')
   const tenant = server.tenant
   const scope = req.scopes.join(' ')
   const parts = [tenant.id, server.id, 'code', req.client.clientId, user.sub, req.redirectUri, scope, req.nonce ?? '', req.codeChallenge ?? '', session.sid]
@@ -134,7 +134,7 @@ export function completeAuthorization(c: Context<Env>, req: AuthorizationRequest
 
 /** Send an authorization error back to the client (RFC 6749 §4.1.2.1). */
 export function redirectError(c: Context<Env>, req: AuthorizationRequest, err: OAuthError): Response {
-  const { error, description } = describeError(c.var.server, err, c.var.origin)
+  const { error, description } = describeError(c.get('server'), err, c.get('origin'))
   const out: [string, string][] = [
     ['error', error],
     ['error_description', description],

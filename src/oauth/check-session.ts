@@ -44,7 +44,7 @@ export function checkSessionEndpoint(c: Context<Env>): Response {
   const params = readQuery(c)
   const origin = params.get('origin')
   if (origin === undefined) return c.html(PAGE, 200, { 'cache-control': 'no-store' })
-  const tenant = c.var.server.tenant
+  const tenant = c.get('server').tenant
   const clientId = params.get('client_id') ?? ''
   if (!tenant.clients.has(clientId)) throw new OAuthError('unknown_client', { client_id: clientId })
   const session = currentSession(c)

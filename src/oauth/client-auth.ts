@@ -108,7 +108,7 @@ async function authenticateAssertion(c: Context<Env>, server: ServerRuntime, par
   const result = await verifyClientAssertion(assertion, {
     clientId: params.get('client_id'),
     findClient: (id) => tenant.clients.get(id),
-    audiences: audiences(server, c.var.origin, c.var.backOrigin),
+    audiences: audiences(server, c.get('origin'), c.get('backOrigin')),
     now: tenant.clock.now(),
   })
   const { client, method } = result

@@ -33,7 +33,7 @@ export function postLogoutUris(client: Client): string[] {
  * `state`. Never redirects elsewhere; an unregistered URI gets an error page and leaves the session.
  */
 export async function endSessionEndpoint(c: Context<Env>): Promise<Response> {
-  const server = c.var.server
+  const server = c.get('server')
   const tenant = server.tenant
   try {
     const params = c.req.method === 'POST' ? await readForm(c) : readQuery(c)

@@ -8,13 +8,13 @@ import { resolveAccessToken } from './access-token.js'
 
 /** Token introspection (RFC 7662): `{"active":false}` for anything unknown, expired or revoked. */
 export async function introspectionEndpoint(c: Context<Env>): Promise<Response> {
-  const server = c.var.server
+  const server = c.get('server')
   const tenant = server.tenant
   const params = await readForm(c)
   await authenticateClient(c, server, params)
   requireParams(params, ['token'])
   const token = params.get('token')!
-  const { issuer } = server.urls(c.var.origin)
+  const { issuer } = server.urls(c.get('origin'))
   let values: Record<string, unknown> | undefined
   const access = resolveAccessToken(server, token)
   if (access) {
@@ -37,7 +37,7 @@ export async function introspectionEndpoint(c: Context<Env>): Promise<Response> 
 
 /** Token revocation (RFC 7009): always 200 with an empty body, known token or not. */
 export async function revocationEndpoint(c: Context<Env>): Promise<Response> {
-  const server = c.var.server
+  const server = c.get('server')
   const tenant = server.tenant
   const params = await readForm(c)
   const { client } = await authenticateClient(c, server, params)

@@ -44,7 +44,7 @@ export function uniqueId(grant: Grant, kind: string, format: IdFormat, store?: B
 }
 
 /** Issue access, id and refresh tokens for a grant and build the response body in the vendor's field order. */
-export function issueTokens(grant: Grant): Record<string, unknown> {
+export async function issueTokens(grant: Grant): Promise<Record<string, unknown>> {
   const { server, client, user } = grant
   const tenant = server.tenant
   const spec = server.spec
@@ -74,7 +74,7 @@ export function issueTokens(grant: Grant): Record<string, unknown> {
     const ctx: ClaimContext = { ...base, exp: atExp, jti: uniqueId(grant, 'jti', at.jti ?? { kind: 'random', alphabet: 'nanoid', length: 21 }) }
     const claims = buildClaims(tenant.profile, at.claims, at.values, ctx, [])
     if (grant.extraClaims) Object.assign(claims, grant.extraClaims)
-    accessToken = signRs256(server.accessHeaderB64!, claims, server.key.privateKey, spec.json)
+    accessToken = await signRs256(server.accessHeaderB64!, claims, server.key.privateKey, spec.json)
   } else {
     accessToken = uniqueId(grant, 'at', at.format, tenant.accessTokens)
     const rec: AccessRecord = { token: accessToken, serverId: server.id, clientId: client.clientId, scope, iat: now, exp: atExp, revoked: false }
@@ -125,7 +125,7 @@ export function issueTokens(grant: Grant): Record<string, unknown> {
     idToken =
       client.idTokenSigningAlg === 'HS256' && client.clientSecret
         ? signHs256(claims, client.clientSecret, spec.json)
-        : signRs256(server.idHeaderB64!, claims, server.key.privateKey, spec.json)
+        : await signRs256(server.idHeaderB64!, claims, server.key.privateKey, spec.json)
   }
 
   const values: Record<string, unknown> = {

@@ -6,7 +6,7 @@ const cache = new WeakMap<ServerRuntime, string>()
 
 /** The JWKS endpoint: the server's public signing key with `kid`, `alg`, `use`, in the vendor's member order. */
 export function jwksEndpoint(c: Context<Env>): Response {
-  const server = c.var.server
+  const server = c.get('server')
   let body = cache.get(server)
   if (body === undefined) {
     const jwk: Record<string, unknown> = {}
@@ -19,7 +19,7 @@ export function jwksEndpoint(c: Context<Env>): Response {
 
 /** The discovery document (OIDC Discovery §4), rendered once per origin. */
 export function discoveryEndpoint(c: Context<Env>): Response {
-  const body = c.var.server.discovery(c.var.origin, c.var.backOrigin)
+  const body = c.get('server').discovery(c.get('origin'), c.get('backOrigin'))
   if (body === undefined) return c.json({ error: 'not_found' }, 404)
   return new Response(body, { headers: { 'content-type': 'application/json; charset=utf-8' } })
 }

@@ -37,7 +37,7 @@ const initials = (name: string): string =>
  * no script and no external assets; the vendor shows only through its brand colour and name.
  */
 export function loginPage(c: Context<Env>, req: AuthorizationRequest, opts: LoginPageOptions = {}): Response {
-  const server = c.var.server
+  const server = c.get('server')
   const tenant = server.tenant
   const profile = tenant.profile
   const action = escapeHtml(server.paths.authorization!)

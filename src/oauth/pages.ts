@@ -9,8 +9,8 @@ import { describeError } from './render-error.js'
  * (RFC 6749 §4.1.2.1: never redirect to an unverified URI).
  */
 export function errorPage(c: Context<Env>, err: OAuthError): Response {
-  const server = c.var.server
-  const { error, description } = describeError(server, err, c.var.origin)
+  const server = c.get('server')
+  const { error, description } = describeError(server, err, c.get('origin'))
   const profile = server.tenant.profile
   const html = page(
     `${error} — ${profile.displayName} (mockidp)`,

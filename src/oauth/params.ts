@@ -47,10 +47,17 @@ async function readLimited(c: Context): Promise<string> {
   const cached = bodyCache.get(raw)
   if (cached !== undefined) return cached
   let text = ''
-  if (raw.body) {
+  if (c.req.header('content-length') !== undefined) {
+    // The common case, already checked against the limit: text() lets @hono/node-server read the
+    // socket directly, where touching `raw.body` would build a whole web Request and stream.
+    text = await raw.text()
+  } else if (c.req.header('transfer-encoding') !== undefined || c.req.header('content-type') !== undefined) {
+    // A body of unknown length: count it as it arrives.
+    const body = raw.body
+    if (!body) return ''
     const chunks: Uint8Array[] = []
     let size = 0
-    const reader = raw.body.getReader()
+    const reader = body.getReader()
     for (;;) {
       const { done, value } = await reader.read()
       if (done) break

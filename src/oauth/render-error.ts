@@ -48,9 +48,9 @@ const hostnameOf = (origin: string): string => {
  * (with the Basic-auth variant) and `WWW-Authenticate`. The one place an OAuthError becomes HTTP.
  */
 export function renderError(c: Context<Env>, err: OAuthError): Response {
-  const server = c.var.server
-  const { error, status: plain, description, spec, vars } = describeError(server, err, c.var.origin)
-  const usedBasic = c.var.usedBasic === true
+  const server = c.get('server')
+  const { error, status: plain, description, spec, vars } = describeError(server, err, c.get('origin'))
+  const usedBasic = c.get('usedBasic') === true
   const status = usedBasic && spec.basicStatus ? spec.basicStatus : plain
   const errors = server.spec.errors
   const values: Record<string, unknown> = { error, error_description: description }

@@ -22,12 +22,12 @@ export const clearedSessionCookie = (server: ServerRuntime): string => `${sessio
 
 /** The session cookie's value as sent, if any. */
 export function sessionHandle(c: Context<Env>): string | undefined {
-  return getCookie(c, sessionCookieName(c.var.server.tenant.id)) || undefined
+  return getCookie(c, sessionCookieName(c.get('server').tenant.id)) || undefined
 }
 
 /** The request's live session whose user still exists, if any. */
 export function currentSession(c: Context<Env>): SessionRecord | undefined {
-  const tenant = c.var.server.tenant
+  const tenant = c.get('server').tenant
   const session = tenant.sessions.find(sessionHandle(c))
   return session && tenant.userBySub(session.sub) ? session : undefined
 }

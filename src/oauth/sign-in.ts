@@ -23,7 +23,7 @@ import type { Params } from './params.js'
  * is not reused (OIDC Core §3.1.2.1).
  */
 export async function signIn(c: Context<Env>, req: AuthorizationRequest): Promise<Response> {
-  const tenant = c.var.server.tenant
+  const tenant = c.get('server').tenant
   const { params } = req
   const prompt = readPrompt(params)
   const maxAge = readMaxAge(params)
@@ -72,17 +72,17 @@ function readMaxAge(params: Params): number | undefined {
 
 /** A fresh authentication: replace the browser's session with a new one and issue the code. */
 function startSession(c: Context<Env>, req: AuthorizationRequest, user: User): Response {
-  const tenant = c.var.server.tenant
+  const tenant = c.get('server').tenant
   tenant.sessions.end(sessionHandle(c))
   const sid = formatId(tenant.ids, [tenant.id, 'sid', user.sub], { kind: 'uuid', version: 4 })
   const session = tenant.sessions.start(user.sub, sid)
   const res = completeAuthorization(c, req, user, { sid, authTime: session.authTime })
-  res.headers.append('set-cookie', sessionCookie(c.var.server, session))
+  res.headers.append('set-cookie', sessionCookie(c.get('server'), session))
   return res
 }
 
 /** Single sign-on: the session's user, `sid` and `auth_time`, without a login page. */
 function resumeSession(c: Context<Env>, req: AuthorizationRequest, session: SessionRecord): Response {
-  const user = c.var.server.tenant.userBySub(session.sub)!
+  const user = c.get('server').tenant.userBySub(session.sub)!
   return completeAuthorization(c, req, user, { sid: session.sid, authTime: session.authTime })
 }

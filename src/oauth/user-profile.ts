@@ -21,7 +21,7 @@ function readToken(header: string | undefined): string | undefined {
  * Without a valid token the profile's `userProfile.error` is answered, with its own status.
  */
 export function userProfileEndpoint(c: Context<Env>): Response {
-  const server = c.var.server
+  const server = c.get('server')
   const spec = server.spec.userProfile
   if (!spec) throw new OAuthError('not_found')
   const tenant = server.tenant

@@ -9,7 +9,7 @@ import { splitScope } from './token/index.js'
 
 /** Find the access token where the vendor accepts it: Bearer header, `?access_token=`, or a form body. */
 async function findToken(c: Context<Env>): Promise<string | undefined> {
-  const from = c.var.server.spec.userinfo.tokenFrom
+  const from = c.get('server').spec.userinfo.tokenFrom
   const auth = c.req.header('authorization')
   if (from.includes('header') && auth !== undefined && /^bearer\s/i.test(auth)) return auth.slice(7).trim()
   if (from.includes('query')) {
@@ -25,7 +25,7 @@ async function findToken(c: Context<Env>): Promise<string | undefined> {
 
 /** The userinfo endpoint (OIDC Core §5.3): the user's claims for the token's scopes. */
 export async function userinfoEndpoint(c: Context<Env>): Promise<Response> {
-  const server = c.var.server
+  const server = c.get('server')
   const tenant = server.tenant
   const token = await findToken(c)
   if (!token) throw new OAuthError('missing_token')

@@ -12,7 +12,7 @@ import { refreshPolicy } from './refresh-token.js'
  * this server → issued to this client → not expired → not yet used → PKCE → redirect_uri.
  */
 export const authorizationCodeGrant: GrantHandler = (c, params, { client }) => {
-  const server = c.var.server
+  const server = c.get('server')
   const tenant = server.tenant
   requireParams(params, server.spec.token.redirectUriRequired ? ['code', 'redirect_uri'] : ['code'])
   const code = params.get('code')!
@@ -31,7 +31,7 @@ export const authorizationCodeGrant: GrantHandler = (c, params, { client }) => {
   const scopes = splitScope(rec.scope)
   return issueTokens({
     server,
-    origin: c.var.origin,
+    origin: c.get('origin'),
     client,
     user,
     scopes,

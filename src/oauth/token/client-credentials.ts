@@ -5,13 +5,13 @@ import { checkClientScopes, splitScope } from './index.js'
 
 /** `grant_type=client_credentials` (RFC 6749 §4.4): an access token for the client itself, no refresh or id token. */
 export const clientCredentialsGrant: GrantHandler = (c, params, { client }) => {
-  const server = c.var.server
+  const server = c.get('server')
   if (client.public) throw new OAuthError('unauthorized_grant')
   const scopes = splitScope(params.get('scope')).filter((s) => s !== 'openid' && s !== 'offline_access')
   checkClientScopes(client, scopes)
   return issueTokens({
     server,
-    origin: c.var.origin,
+    origin: c.get('origin'),
     client,
     user: undefined,
     scopes,

@@ -26,7 +26,7 @@ const grants: Record<GrantType, GrantHandler> = {
  * the vendor's token response, in its field order and headers.
  */
 export async function tokenEndpoint(c: Context<Env>): Promise<Response> {
-  const server = c.var.server
+  const server = c.get('server')
   if (c.req.method !== 'POST') throw new OAuthError('invalid_method')
   const params = await readForm(c)
   const auth = await authenticateClient(c, server, params)

@@ -12,7 +12,7 @@ export const DEFAULT_PASSWORD = 'password'
 
 /** `grant_type=password` (RFC 6749 §4.3), where the vendor still offers it (Authing/GenAuth, Asgardeo). */
 export const passwordGrant: GrantHandler = (c, params, { client }) => {
-  const server = c.var.server
+  const server = c.get('server')
   const tenant = server.tenant
   requireParams(params, ['username', 'password'])
   const username = params.get('username')!
@@ -25,7 +25,7 @@ export const passwordGrant: GrantHandler = (c, params, { client }) => {
   const sid = `pwd-${user.sub}`
   return issueTokens({
     server,
-    origin: c.var.origin,
+    origin: c.get('origin'),
     client,
     user,
     scopes,

@@ -22,7 +22,7 @@ export function refreshPolicy(server: ServerRuntime, client: Client, scopes: rea
  * rotated token is single-use; with replay protection, reusing one revokes its whole family.
  */
 export const refreshTokenGrant: GrantHandler = (c, params, { client }) => {
-  const server = c.var.server
+  const server = c.get('server')
   const tenant = server.tenant
   const spec = server.spec.refreshToken
   requireParams(params, ['refresh_token'])
@@ -44,7 +44,7 @@ export const refreshTokenGrant: GrantHandler = (c, params, { client }) => {
   if (spec.rotate) rec.used = true
   return issueTokens({
     server,
-    origin: c.var.origin,
+    origin: c.get('origin'),
     client,
     user,
     scopes: requested,
