@@ -69,7 +69,8 @@ async function main(argv: string[]): Promise<number> {
     const { config, profiles } = loadConfig(loadOpts)
     const idp = createIdp(config, profiles)
     const listening = await serve(idp, { port: config.port, host: config.host })
-    const lines = [`mockidp listening on ${listening.url} (config: ${config.source})`, '  ⚠ a mock identity provider for development and tests — NOT FOR PRODUCTION: its keys, secrets and users are public']
+    const where = config.host === '0.0.0.0' || config.host === '::' ? `${config.host}:${listening.port} (all interfaces; here ${listening.url})` : listening.url
+    const lines = [`mockidp listening on ${where} (config: ${config.source})`, '  ⚠ a mock identity provider for development and tests — NOT FOR PRODUCTION: its keys, secrets and users are public']
     for (const t of idp.tenants) {
       const info = describeTenant(idp, t.id, config.publicUrl ?? listening.tenantUrls.get(t.id) ?? listening.url)
       const base = t.servers.length ? (config.publicUrl ?? listening.tenantUrls.get(t.id) ?? listening.url) + t.rootPath : `http://${t.config.hosts![0]}:${listening.port}`

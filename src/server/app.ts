@@ -46,7 +46,17 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
   // Every route is a fixed path: a trie is built as routes are added, while the default RegExpRouter
   // compiles ~150 routes on the first request (10-17 ms of every cold start, see bench/README.md).
   const app = new Hono<Env>({ router: new TrieRouter() })
-  // first: injected faults answer before anything else; the journal records after everything else
+  const servers = tenants.flatMap((t) => (mount === 'host' ? t.hostServers : t.servers))
+  // CORS outermost: it answers preflights and decorates every response, injected faults included
+  for (const server of servers) {
+    for (const [name, path] of Object.entries(server.paths)) {
+      const corsMethods = CORS_METHODS[name as EndpointName] ?? endpoints[name as EndpointName].cors
+      if (corsMethods === undefined) continue
+      const cors = corsMiddleware(server, corsMethods)
+      for (const p of Array.isArray(path) ? path : [path]) app.use(p, cors)
+    }
+  }
+  // then: injected faults answer before the endpoint; the journal records after everything else
   app.use(observeRequests(idp, tenants, fallbackHost, mount))
 
   const bind = (server: ServerRuntime, endpoint: Endpoint): Handler<Env> =>
@@ -59,17 +69,10 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
       return endpoint(c)
     }
 
-  for (const tenant of tenants) {
-    for (const server of mount === 'host' ? tenant.hostServers : tenant.servers) {
-      for (const [name, path] of Object.entries(server.paths)) {
-        const ep = endpoints[name as EndpointName]
-        const corsMethods = CORS_METHODS[name as EndpointName] ?? ep.cors
-        const cors = corsMethods === undefined ? undefined : corsMiddleware(server, corsMethods)
-        for (const p of Array.isArray(path) ? path : [path]) {
-          if (cors) app.use(p, cors) // before the handler: answers preflights, decorates responses
-          app.on(ep.methods, p, bind(server, ep.handler))
-        }
-      }
+  for (const server of servers) {
+    for (const [name, path] of Object.entries(server.paths)) {
+      const ep = endpoints[name as EndpointName]
+      for (const p of Array.isArray(path) ? path : [path]) app.on(ep.methods, p, bind(server, ep.handler))
     }
   }
 

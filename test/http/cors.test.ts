@@ -168,3 +168,13 @@ describe('CORS details', () => {
     expect(load({ origins: ['*', 'https://a.example:8443'] })).not.toThrow()
   })
 })
+
+describe('CORS and injected faults', () => {
+  it('a fault response still carries the CORS headers, so a browser app sees the injected error', async () => {
+    const idp = makeIdp()
+    idp.core.faults.add({ tenant: 'asgardeo-demo', endpoint: 'token', kind: 'status', status: 503 }, 'api')
+    const res = await idp.request('/asgardeo/t/bifrost/oauth2/token', post({ grant_type: 'client_credentials' }, { origin: 'http://localhost:5173' }))
+    expect(res.status).toBe(503)
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
+  })
+})
