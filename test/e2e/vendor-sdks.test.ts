@@ -124,7 +124,7 @@ describe('@asgardeo/node against asgardeo-demo', () => {
     }, session)
     expect(authorizeUrl).toContain(`${baseUrl}/oauth2/authorize`)
     const cb = await signIn(authorizeUrl)
-    expect(cb.searchParams.get('session_state')).toBeTruthy()
+    expect(cb.searchParams.get('session_state')).toMatch(/^[0-9a-f]{64}\.[0-9a-f]{8}$/)
     const tokens = (await auth.signIn(() => undefined, session, cb.searchParams.get('code')!, cb.searchParams.get('session_state')!, cb.searchParams.get('state')!)) as Record<string, string>
     expect(tokens.idToken).toBeTypeOf('string')
     const claims = await auth.decodeJwtToken<{ sub: string; iss: string }>(tokens.idToken!)
