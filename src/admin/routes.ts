@@ -1,3 +1,4 @@
+import { frontOrigin } from '../server/origin.js'
 import { TrieRouter } from 'hono/router/trie-router'
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -70,7 +71,7 @@ function filterOf(c: Context): JournalFilter {
  */
 export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
   const app = new Hono({ router: new TrieRouter() })
-  const originOf = (c: Context) => idp.config.publicUrl ?? `http://${c.req.header('host') ?? fallbackHost}`
+  const originOf = (c: Context) => frontOrigin(c, idp, fallbackHost)
   const tenantOrigin = (c: Context, id: string) => {
     const t = requireTenant(idp, id)
     return t.servers.length || !t.config.hosts?.length ? originOf(c) : `http://${t.config.hosts[0]}${portOf(c)}`

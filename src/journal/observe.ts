@@ -3,6 +3,7 @@ import type { Idp } from '../runtime/idp.js'
 import type { Tenant } from '../runtime/tenant.js'
 import type { ServerRuntime } from '../runtime/server.js'
 import type { EndpointName } from '../profiles/types.js'
+import { backOrigin, frontOrigin, type Mount } from '../server/origin.js'
 import type { Env } from '../server/env.js'
 import { isFormContentType, readForm, type Params } from '../oauth/params.js'
 import { applyFault, type FaultOutcome } from '../faults/apply.js'
@@ -52,14 +53,12 @@ const headerClientId = (c: Context, server: ServerRuntime): string | undefined =
  * matches; after it, record the request in the journal from what is already parsed (the journal
  * decodes and redacts only when read, so the token path pays for a few property reads).
  */
-export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHost: string, mount: 'path' | 'host' = 'path'): MiddlewareHandler<Env> {
+export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHost: string, mount: Mount = 'path'): MiddlewareHandler<Env> {
   const routes = new Map<string, Route>()
   for (const t of tenants)
     for (const server of mount === 'host' ? t.hostServers : t.servers)
       for (const [name, p] of Object.entries(server.paths)) for (const path of Array.isArray(p) ? p : [p]) routes.set(path, { server, endpoint: name as EndpointName })
-  const ownOrigin = (c: Context) => `http://${c.req.header('host') ?? fallbackHost}`
-  // a tenant reached by its own host name is addressed by that host, whatever publicUrl says
-  const originOf = (c: Context) => (mount === 'host' ? ownOrigin(c) : (idp.config.publicUrl ?? ownOrigin(c)))
+  const originOf = (c: Context) => frontOrigin(c, idp, fallbackHost, mount)
 
   return async function observe(c, next) {
     const path = c.req.path
@@ -88,7 +87,7 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
         }
         c.set('server', route.server)
         c.set('origin', originOf(c))
-        c.set('backOrigin', mount === 'host' ? ownOrigin(c) : (idp.config.backchannelUrl ?? ownOrigin(c)))
+        c.set('backOrigin', backOrigin(c, idp, fallbackHost, mount))
         c.set('usedBasic', /^basic\s/i.test(c.req.header('authorization') ?? ''))
         outcome = await applyFault(c, fault)
       }

@@ -27,31 +27,37 @@ export function isFormContentType(ct: string | undefined): boolean {
   return (semi === -1 ? ct : ct.slice(0, semi)).trim().toLowerCase() === 'application/x-www-form-urlencoded'
 }
 
+// A request's body is read once: the parsed form (and, for a body that failed to parse, its text)
+// is kept on the request, so a second reader — the journal, after the endpoint — costs nothing.
+const formCache = new WeakMap<Request, Params>()
+const bodyCache = new WeakMap<Request, string>()
+
 /** Read a POST form body with the OAuth rules: right content type, size limit, no duplicates. */
 export async function readForm(c: Context): Promise<Params> {
+  const cachedForm = formCache.get(c.req.raw)
+  if (cachedForm) return cachedForm
   const ct = c.req.header('content-type')
-  const len = Number(c.req.header('content-length') ?? 0)
-  if (len > MAX_BODY_BYTES) throw new OAuthError('body_too_large')
+  const length = c.req.header('content-length')
+  if (Number(length ?? 0) > MAX_BODY_BYTES) throw new OAuthError('body_too_large')
   if (!isFormContentType(ct)) {
     throw new OAuthError(ct && /json/i.test(ct) ? 'invalid_body' : 'invalid_content_type')
   }
-  return parseForm(await readLimited(c))
+  const params = parseForm(await readLimited(c, length !== undefined))
+  formCache.set(c.req.raw, params)
+  return params
 }
 
-// Parsed bodies are kept on the request so a second reader (the journal, a later step) reuses them.
-const bodyCache = new WeakMap<Request, string>()
-
 /** Read the body as UTF-8, refusing (413) past MAX_BODY_BYTES even without a Content-Length. */
-async function readLimited(c: Context): Promise<string> {
+async function readLimited(c: Context, hasLength: boolean): Promise<string> {
   const raw = c.req.raw
   const cached = bodyCache.get(raw)
   if (cached !== undefined) return cached
   let text = ''
-  if (c.req.header('content-length') !== undefined) {
+  if (hasLength) {
     // The common case, already checked against the limit: text() lets @hono/node-server read the
     // socket directly, where touching `raw.body` would build a whole web Request and stream.
     text = await raw.text()
-  } else if (c.req.header('transfer-encoding') !== undefined || c.req.header('content-type') !== undefined) {
+  } else {
     // A body of unknown length: count it as it arrives.
     const body = raw.body
     if (!body) return ''

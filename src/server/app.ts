@@ -15,6 +15,7 @@ import { endSessionEndpoint } from '../oauth/end-session.js'
 import { checkSessionEndpoint } from '../oauth/check-session.js'
 import { userProfileEndpoint } from '../oauth/user-profile.js'
 import type { Env } from './env.js'
+import { backOrigin, frontOrigin, type Mount } from './origin.js'
 import { ADMIN_PATH, observeRequests } from '../journal/observe.js'
 import { adminRoutes } from '../admin/routes.js'
 import { CORS_METHODS, corsMiddleware } from './cors.js'
@@ -35,14 +36,12 @@ const endpoints: Record<EndpointName, { methods: string[]; handler: Endpoint; co
   userProfile: { methods: ['GET'], handler: userProfileEndpoint, cors: 'GET' },
 }
 
-/** The origin a request was addressed to, from its Host header. */
-const requestOrigin = (c: Context, fallbackHost: string): string => `http://${c.req.header('host') ?? fallbackHost}`
 
 /**
  * Build the Hono app serving `tenants`: every endpoint of every server at its vendor path, one error
  * renderer, a JSON 404, `/healthz` and an index of tenants at `/`.
  */
-export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'localhost', mount: 'path' | 'host' = 'path'): Hono<Env> {
+export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'localhost', mount: Mount = 'path'): Hono<Env> {
   // Every route is a fixed path: a trie is built as routes are added, while the default RegExpRouter
   // compiles ~150 routes on the first request (10-17 ms of every cold start, see bench/README.md).
   const app = new Hono<Env>({ router: new TrieRouter() })
@@ -62,10 +61,8 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
   const bind = (server: ServerRuntime, endpoint: Endpoint): Handler<Env> =>
     function tenantRoute(c) {
       c.set('server', server)
-      const own = requestOrigin(c, fallbackHost)
-      // a tenant reached by its own host name is addressed by that host, whatever publicUrl says
-      c.set('origin', mount === 'host' ? own : (idp.config.publicUrl ?? own))
-      c.set('backOrigin', mount === 'host' ? own : (idp.config.backchannelUrl ?? own))
+      c.set('origin', frontOrigin(c, idp, fallbackHost, mount))
+      c.set('backOrigin', backOrigin(c, idp, fallbackHost, mount))
       return endpoint(c)
     }
 
@@ -78,9 +75,8 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
   app.get('/', (c) => {
-    const own = requestOrigin(c, fallbackHost)
-    const origin = idp.config.publicUrl ?? own
-    const back = idp.config.backchannelUrl ?? own
+    const origin = frontOrigin(c, idp, fallbackHost, mount)
+    const back = backOrigin(c, idp, fallbackHost, mount)
     return c.json({
       name: 'mockidp',
       warning: 'A mock identity provider for development and tests. Not for production.',

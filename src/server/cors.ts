@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { EndpointName } from '../profiles/types.js'
 import type { ServerRuntime } from '../runtime/server.js'
-import type { Tenant } from '../runtime/tenant.js'
+import type { Client, Tenant } from '../runtime/tenant.js'
 import type { Env } from './env.js'
 
 /**
@@ -68,8 +68,18 @@ export function originAllowed(tenant: Tenant, origin: string): boolean {
     }
     return policy.any || policy.origins.has(origin)
   }
-  for (const client of tenant.clients.values()) for (const uri of client.redirectUris) if (originOf(uri) === origin) return true
+  for (const client of tenant.clients.values()) if (redirectOrigins(client).has(origin)) return true
   return false
+}
+
+// Keyed by the client object: a client replaced at run time is a new object, so it is looked up anew.
+const clientOrigins = new WeakMap<Client, Set<string>>()
+
+/** The origins of a client's redirect URIs, parsed once. */
+function redirectOrigins(client: Client): Set<string> {
+  let set = clientOrigins.get(client)
+  if (!set) clientOrigins.set(client, (set = new Set(client.redirectUris.flatMap((u) => originOf(u) ?? []))))
+  return set
 }
 
 function appendVary(headers: Headers, name: string): void {

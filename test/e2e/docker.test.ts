@@ -172,7 +172,7 @@ describe.skipIf(!engine)(`Docker image (engine ${engine ?? 'none'})`, () => {
     const location = new URL(res.headers.get('location')!)
     expect(location.origin + location.pathname).toBe('http://localhost:3000/callback')
     const code = location.searchParams.get('code')
-    expect(code).toBeTruthy()
+    expect(code).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/) // PingOne profile: UUID codes
     const tok = await postForm(`${base}/token`, {
       grant_type: 'authorization_code',
       code: code!,
