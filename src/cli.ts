@@ -18,10 +18,11 @@ Options:
       --host H        listen address (default: $HOST, the config's host, 127.0.0.1)
       --allow-in-production  start even when NODE_ENV=production (also MOCKIDP_ALLOW_PRODUCTION=1)
       --no-watch      do not reload when the config file changes (default: reload; an invalid edit keeps the running config)
+      --state FILE    keep codes, tokens, sessions and run-time fixtures in FILE over restarts (also MOCKIDP_STATE, config state.file)
   -h, --help          show this help
   -v, --version       show the version
 
-Environment: MOCKIDP_CONFIG, PORT, HOST, MOCKIDP_PUBLIC_URL (origin used in issuers and URLs)
+Environment: MOCKIDP_CONFIG, PORT, HOST, MOCKIDP_PUBLIC_URL (origin used in issuers and URLs), MOCKIDP_STATE
 Not for production: every secret, user and key it knows is public.`
 
 async function main(argv: string[]): Promise<number> {
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
         version: { type: 'boolean', short: 'v' },
         'allow-in-production': { type: 'boolean' },
         'no-watch': { type: 'boolean' },
+        state: { type: 'string' },
       },
       strict: true,
     }).values
@@ -65,9 +67,11 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   try {
-    const loadOpts: LoadOptions = { env: process.env, ...(args.config ? { file: args.config } : {}), ...(port !== undefined ? { port } : {}), ...(args.host ? { host: args.host } : {}) }
+    const loadOpts: LoadOptions = { env: process.env, ...(args.config ? { file: args.config } : {}), ...(port !== undefined ? { port } : {}), ...(args.host ? { host: args.host } : {}), ...(args.state ? { stateFile: args.state } : {}) }
     const { config, profiles } = loadConfig(loadOpts)
     const idp = createIdp(config, profiles)
+    const state = config.stateFile ? (await import('./state/state-file.js')).openStateFile(idp, config.stateFile) : undefined
+    for (const line of state?.report ?? []) console.log(`mockidp: ${line}`)
     const listening = await serve(idp, { port: config.port, host: config.host })
     const where = config.host === '0.0.0.0' || config.host === '::' ? `${config.host}:${listening.port} (all interfaces; here ${listening.url})` : listening.url
     const lines = [`mockidp listening on ${where} (config: ${config.source})`, '  ⚠ a mock identity provider for development and tests — NOT FOR PRODUCTION: its keys, secrets and users are public']
@@ -80,15 +84,22 @@ async function main(argv: string[]): Promise<number> {
     // Hot reload: an edited config file rebuilds the tenants on the same ports; an invalid edit keeps the running config.
     const source = { file: config.source, load: () => loadConfig({ ...loadOpts, file: config.source }) }
     idp.reload = () => reloadIdp(idp, source, () => listening.update())
-    const report = (err: Error | undefined) =>
-      err ? console.error(`mockidp: ${config.source} changed, but the running config was kept:\n  ${err.message}`) : console.log(`mockidp: reloaded ${config.source} (tenants: ${idp.tenants.map((t) => t.id).join(', ')})`)
+    const report = (err: Error | undefined, dropped: string[] = []) => {
+      if (err) return console.error(`mockidp: ${config.source} changed, but the running config was kept:\n  ${err.message}`)
+      console.log(`mockidp: reloaded ${config.source} (tenants: ${idp.tenants.map((t) => t.id).join(', ')}) — live codes, tokens and sessions kept`)
+      for (const line of dropped) console.log(`  dropped ${line}`)
+    }
     const watcher = args['no-watch'] ? undefined : watchAndReload(config.source, idp.reload, report)
     const stop = (signal: string) => {
       console.log(`mockidp: ${signal}, stopping`)
       const force = setTimeout(() => process.exit(0), 2000)
       force.unref()
       watcher?.close()
-      void listening.close().then(() => process.exit(0))
+      state?.flush()
+      void listening.close().then(() => {
+        state?.close()
+        process.exit(0)
+      })
     }
     process.once('SIGINT', () => stop('SIGINT'))
     process.once('SIGTERM', () => stop('SIGTERM'))

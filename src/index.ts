@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import type { ClientConfig, UserConfig } from './config/types.js'
 import { createIdp, type Idp } from './runtime/idp.js'
 import { configSource, reloadIdp, watchAndReload, type ConfigPatch, type ConfigWatch } from './runtime/reload.js'
@@ -23,8 +24,8 @@ import {
 export type { MockIdpConfig, TenantConfig, ClientConfig, UserConfig, CodeConfig } from './config/types.js'
 export type { Profile, ServerSpec, GrantType, ClientAuthMethod, EndpointName } from './profiles/types.js'
 export type { ConfigPatch, TenantPatch } from './runtime/reload.js'
-export type { JournalEntry, JournalFilter, FaultKind } from './journal/journal.js'
-export type { Fault, FaultConfig } from './faults/faults.js'
+export type { JournalEntry, JournalFilter } from './journal/journal.js'
+export type { Fault, FaultConfig, FaultKind } from './faults/faults.js'
 export type { ServerInfo, TenantInfo, IssueTokensOptions, CreateCodeOptions, TokenResponse } from './admin/control.js'
 export type { RemoteMockIdp, RemoteTenant } from './admin/client.js'
 export { ConfigError } from './config/errors.js'
@@ -54,8 +55,13 @@ export interface StartOptions {
   env?: Record<string, string | undefined>
   /** Reload when `configFile` changes (debounced; an invalid edit keeps the running config). Default `false`. */
   watch?: boolean
-  /** Hears each hot reload: `undefined` when it took, else why not. Default: failures go to `console.error`. */
-  onReload?: (error: Error | undefined) => void
+  /** Hears each hot reload: `undefined` (and what was dropped) when it took, else why not. Default: failures go to `console.error`. */
+  onReload?: (error: Error | undefined, dropped?: string[]) => void
+  /**
+   * Keep codes, tokens, sessions and run-time fixtures in this file over restarts (like the CLI's
+   * `--state`; default: the config's `state.file`, else off). Written on change and on `stop()`.
+   */
+  stateFile?: string
 }
 
 /** One tenant of a running mock: its URLs, and fixtures and tokens on demand. */
@@ -104,8 +110,13 @@ export interface MockIdp {
    * forgotten, the journal emptied, and only the config's faults active. The clock is not touched.
    */
   reset(): void
-  /** Re-read the config now (as the watcher does on change); rejects, keeping the running config, when it is invalid. */
-  reload(): Promise<void>
+  /**
+   * Re-read the config now (as the watcher does on change). Live codes, tokens, sessions and
+   * run-time fixtures are kept; resolves with one line per kind of item the new config dropped
+   * (a removed client, user or tenant). Rejects, keeping the running config whole, when the new
+   * one is invalid or cannot be served.
+   */
+  reload(): Promise<string[]>
   /** Stop listening (and watching). */
   stop(): Promise<void>
 }
@@ -123,6 +134,10 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
   const source = configSource({ config: opts.config, configFile: opts.configFile, merge: opts.merge, env: opts.env ?? process.env, port: opts.port ?? 0, host: opts.host })
   const { config, profiles } = source.load()
   const idp: Idp = createIdp(config, profiles)
+  const statePath = opts.stateFile ? resolve(opts.stateFile) : config.stateFile
+  // loaded only when asked for: most runs (tests) want a clean start
+  const state = statePath ? (await import('./state/state-file.js')).openStateFile(idp, statePath) : undefined
+  for (const line of state?.report ?? []) console.log(`mockidp: ${line}`)
   const listening = await serve(idp, { port: config.port, host: config.host })
   const reload = () => reloadIdp(idp, source, () => listening.update())
   idp.reload = reload
@@ -168,6 +183,7 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
     async stop() {
       watcher?.close()
       await listening.close()
+      state?.close()
     },
   }
 }

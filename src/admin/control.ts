@@ -6,7 +6,7 @@ import { clientSchema, codeSchema, faultSchema, userSchema } from '../config/sch
 import type { ClientConfig, UserConfig } from '../config/types.js'
 import type { EndpointName, PkceMethod } from '../profiles/types.js'
 import type { Idp } from '../runtime/idp.js'
-import { toClient, type Client, type Tenant, type User } from '../runtime/tenant.js'
+import type { Client, Tenant, User } from '../runtime/tenant.js'
 import type { ServerRuntime } from '../runtime/server.js'
 import type { CodeRecord } from '../runtime/records.js'
 import { issueTokens, type Grant } from '../oauth/issue.js'
@@ -172,7 +172,7 @@ const scopeList = (scope: string | string[]): string[] => (Array.isArray(scope) 
 export async function mintTokens(idp: Idp, tenantId: string, opts: IssueTokensOptions, origin: string): Promise<TokenResponse> {
   const tenant = requireTenant(idp, tenantId)
   let server = serverOf(tenant, opts.server)
-  const client = clientOf(tenant, opts.clientId)
+  let client = clientOf(tenant, opts.clientId)
   let user: User | undefined
   if (typeof opts.user === 'string') user = userOf(tenant, opts.user)
   else if (opts.user !== undefined) {
@@ -184,6 +184,10 @@ export async function mintTokens(idp: Idp, tenantId: string, opts: IssueTokensOp
 
   const expiresIn = opts.expired ? -EXPIRED_AGO : opts.expiresIn
   if (expiresIn !== undefined) {
+    if (client.accessTokenTtl !== undefined) {
+      const { accessTokenTtl: _own, ...rest } = client
+      client = rest
+    }
     const spec = server.spec
     const ttl = expiresIn > 0 ? expiresIn : spec.accessToken.ttl
     const shiftMs = expiresIn > 0 ? 0 : (expiresIn - ttl) * 1000
@@ -254,18 +258,14 @@ export function createCode(idp: Idp, tenantId: string, opts: CreateCodeOptions):
 export function upsertUser(idp: Idp, tenantId: string, user: UserConfig): boolean {
   const tenant = requireTenant(idp, tenantId)
   check(user, userSchema, 'user')
-  const i = tenant.users.findIndex((u) => u.sub === user.sub)
-  if (i >= 0) tenant.users[i] = { ...user }
-  else tenant.users.push({ ...user })
-  return i >= 0
+  return tenant.putUser(user)
 }
 
 /** Remove a user by sub, username or email. Returns whether there was one. */
 export function removeUser(idp: Idp, tenantId: string, hint: string): boolean {
   const tenant = requireTenant(idp, tenantId)
   const user = tenant.findUser(hint)
-  if (user) tenant.users = tenant.users.filter((u) => u !== user)
-  return user !== undefined
+  return user !== undefined && tenant.deleteUser(user.sub)
 }
 
 /** Add a client, or replace the one with the same `clientId`. Returns whether it replaced one. */
@@ -279,14 +279,12 @@ export function upsertClient(idp: Idp, tenantId: string, client: ClientConfig): 
   if (m === 'none' && client.clientSecret) problems.push('client.clientSecret: a client with tokenEndpointAuthMethod "none" has no secret; remove it')
   if (m === 'private_key_jwt' && !client.jwks) problems.push('client.jwks: is required with tokenEndpointAuthMethod "private_key_jwt"')
   if (problems.length) throw new ConfigError(`invalid client:\n  - ${problems.join('\n  - ')}`)
-  const replaced = tenant.clients.has(client.clientId)
-  tenant.clients.set(client.clientId, toClient({ ...client }))
-  return replaced
+  return tenant.putClient(client)
 }
 
 /** Remove a client. Returns whether there was one. */
 export function removeClient(idp: Idp, tenantId: string, clientId: string): boolean {
-  return requireTenant(idp, tenantId).clients.delete(clientId)
+  return requireTenant(idp, tenantId).deleteClient(clientId)
 }
 
 /** Validate and activate a fault. */

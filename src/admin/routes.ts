@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Idp } from '../runtime/idp.js'
 import { ConfigError } from '../config/errors.js'
+import { OAuthError } from '../oauth/errors.js'
 import { stringify } from '../lib/json.js'
 import type { EndpointName } from '../profiles/types.js'
 import type { JournalFilter } from '../journal/journal.js'
@@ -85,6 +86,7 @@ export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
   app.onError((err, c) => {
     if (err instanceof NotFound) return fail(c, 404, 'not_found', err.message)
     if (err instanceof ConfigError) return fail(c, 400, 'invalid_request', err.message)
+    if (err instanceof OAuthError && err.reason === 'limit_reached') return fail(c, 429, 'temporarily_unavailable', String(err.vars.detail))
     console.error('mockidp admin: unexpected error:', err)
     return fail(c, 500, 'server_error', (err as Error).message)
   })
@@ -99,8 +101,8 @@ export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
   })
   app.post('/reload', async (c) => {
     if (!idp.reload) return fail(c, 409, 'not_reloadable', 'this mock was not started from a config file')
-    await idp.reload()
-    return c.json({ status: 'reloaded', tenants: idp.tenants.map((t) => t.id) }, 200, NO_STORE)
+    const dropped = await idp.reload()
+    return c.json({ status: 'reloaded', tenants: idp.tenants.map((t) => t.id), dropped }, 200, NO_STORE)
   })
 
   app.get('/tenants', (c) => c.json({ tenants: idp.tenants.map((t) => describeTenant(idp, t.id, tenantOrigin(c, t.id))) }, 200, NO_STORE))

@@ -3,7 +3,8 @@ import { dirname, resolve } from 'node:path'
 import { ConfigError } from './errors.js'
 import { configSchema } from './schema.js'
 import { validate } from './validate.js'
-import type { MockIdpConfig, ResolvedConfig, TenantConfig } from './types.js'
+import type { MockIdpConfig, ResolvedConfig, TenantConfig, UserConfig } from './types.js'
+import { matchesUser } from './users.js'
 import { loadProfile, listProfiles } from '../profiles/load.js'
 import type { Profile } from '../profiles/types.js'
 import { packagePath } from '../lib/paths.js'
@@ -19,6 +20,8 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>
   port?: number
   host?: string
+  /** `--state FILE`: overrides the config's `state.file` (relative to the working directory). */
+  stateFile?: string
 }
 
 /** The built-in default config file. */
@@ -101,6 +104,10 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
   }
   const publicUrl = env.MOCKIDP_PUBLIC_URL || cfg.publicUrl
   if (publicUrl) config.publicUrl = publicUrl.replace(/\/+$/, '')
+  // --state and MOCKIDP_STATE are relative to the working directory, state.file to the config file
+  const stateFile = opts.stateFile ?? env.MOCKIDP_STATE
+  if (stateFile) config.stateFile = resolve(stateFile)
+  else if (cfg.state?.file) config.stateFile = resolve(baseDir, cfg.state.file)
   const backchannelUrl = env.MOCKIDP_BACKCHANNEL_URL || cfg.backchannelUrl
   if (backchannelUrl) config.backchannelUrl = backchannelUrl.replace(/\/+$/, '')
   return { config, profiles }
@@ -110,10 +117,7 @@ function configProblems(source: string, problems: string[]): ConfigError {
   return new ConfigError(`invalid config ${source}:\n  - ${problems.join('\n  - ')}`)
 }
 
-/** Find a user by sub, username, email or phone number. */
-export function findUser<U extends { sub: string; username: string }>(users: readonly U[], hint: string): U | undefined {
-  return users.find((u) => u.sub === hint || u.username === hint || (u as Record<string, unknown>).email === hint || (u as Record<string, unknown>).phone_number === hint)
-}
+const hasUser = (users: readonly UserConfig[], hint: string): boolean => users.some((u) => matchesUser(u, hint))
 
 function checkTenant(t: TenantConfig, i: number, profile: Profile): string[] {
   const out: string[] = []
@@ -145,7 +149,7 @@ function checkTenant(t: TenantConfig, i: number, profile: Profile): string[] {
     if (subs.has(u.sub)) out.push(`${at}.users[${j}].sub: "${u.sub}" is used twice in this tenant`)
     subs.add(u.sub)
   })
-  if (t.autoLogin !== undefined && !findUser(t.users, t.autoLogin))
+  if (t.autoLogin !== undefined && !hasUser(t.users, t.autoLogin))
     out.push(`${at}.autoLogin: no user "${t.autoLogin}" in this tenant (use a sub, username or email of tenants[${i}].users)`)
   ;(t.codes ?? []).forEach((c, j) => {
     const p = `${at}.codes[${j}]`
@@ -153,7 +157,7 @@ function checkTenant(t: TenantConfig, i: number, profile: Profile): string[] {
     if (!client) out.push(`${p}.clientId: no client "${c.clientId}" in this tenant`)
     else if (!client.redirectUris.includes(c.redirectUri))
       out.push(`${p}.redirectUri: "${c.redirectUri}" is not one of ${c.clientId}'s redirectUris (${client.redirectUris.join(', ')})`)
-    if (!findUser(t.users, c.user)) out.push(`${p}.user: no user "${c.user}" in this tenant (use a sub, username or email)`)
+    if (!hasUser(t.users, c.user)) out.push(`${p}.user: no user "${c.user}" in this tenant (use a sub, username or email)`)
     if (c.server !== undefined && !serverIds.includes(c.server)) out.push(`${p}.server: "${c.server}" is not a server of ${t.vendor} (use one of: ${serverIds.join(', ')})`)
   })
   return out

@@ -5,6 +5,8 @@
  */
 const url = { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9+.-]*:' } as const
 
+const LIMIT = { type: 'integer', minimum: 1, maximum: 100000000 } as const
+
 const origin = {
   type: 'string',
   pattern: '^(\\*|[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\s]+)$',
@@ -45,6 +47,7 @@ export const clientSchema = {
     pkceRequired: { type: 'boolean', description: 'Require PKCE even for a confidential client (always required for public clients).' },
     jwks: { type: 'object', description: 'Public JWK Set for private_key_jwt client authentication.' },
     idTokenSigningAlg: { enum: ['RS256', 'HS256'], description: 'Authing apps may sign id_tokens with HS256 (the client secret).' },
+    accessTokenTtl: { type: 'integer', minimum: 1, maximum: 315360000, description: 'Lifetime in seconds of this app\'s access tokens (every vendor makes it an application setting). Default: the vendor\'s.' },
   },
 } as const
 
@@ -171,5 +174,25 @@ export const configSchema = {
       },
     },
     faults: { type: 'array', items: faultSchema, description: 'Faults active from the start (and again after a reset).' },
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Most live items each tenant holds at once (README: State). Reaching one refuses new issuance with temporarily_unavailable (HTTP 429) naming the setting; nothing live is ever evicted. Default 100000 each.',
+      properties: {
+        codes: { ...LIMIT, description: 'Live authorization codes per tenant.' },
+        refreshTokens: { ...LIMIT, description: 'Live refresh tokens per tenant.' },
+        accessTokens: { ...LIMIT, description: 'Live opaque access tokens per tenant (JWT access tokens are not stored).' },
+        sessions: { ...LIMIT, description: 'Live SSO sessions per tenant.' },
+        revocations: { ...LIMIT, description: 'Revoked JWT access tokens per tenant, each kept until the token expires.' },
+      },
+    },
+    state: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Keep codes, tokens, sessions and run-time fixtures over a restart (README: State). Off by default: tests want a clean start.',
+      properties: {
+        file: { type: 'string', minLength: 1, description: 'State file, relative to the config file (CLI --state, env MOCKIDP_STATE). Written atomically on change and on stop; read at start.' },
+      },
+    },
   },
 } as const

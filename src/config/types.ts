@@ -17,6 +17,17 @@ export interface ClientConfig {
   pkceRequired?: boolean
   jwks?: { keys: Record<string, unknown>[] }
   idTokenSigningAlg?: 'RS256' | 'HS256'
+  /** Lifetime in seconds of this app's access tokens; default: the vendor's. */
+  accessTokenTtl?: number
+}
+
+/** Most live items each tenant holds at once; reaching one refuses new issuance. Default 100000 each. */
+export interface LimitsConfig {
+  codes?: number
+  refreshTokens?: number
+  accessTokens?: number
+  sessions?: number
+  revocations?: number
 }
 
 /** A user; every member besides `sub`, `username` and `password` is a claim. */
@@ -91,6 +102,10 @@ export interface MockIdpConfig {
   journal?: { enabled?: boolean; size?: number }
   /** Faults active from the start (and again after a reset). */
   faults?: FaultConfig[]
+  /** Per-tenant limits of live items (codes, tokens, sessions). */
+  limits?: LimitsConfig
+  /** Keep state over a restart: `file` relative to the config file. Off by default. */
+  state?: { file?: string }
 }
 
 /** A validated config with defaults applied. */
@@ -103,4 +118,6 @@ export interface ResolvedConfig extends MockIdpConfig {
   source: string
   /** Profile directories, built-in first. */
   profileDirs: string[]
+  /** Absolute path of the state file, when state is kept over restarts. */
+  stateFile?: string
 }

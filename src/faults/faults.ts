@@ -1,7 +1,7 @@
 import type { EndpointName, Profile } from '../profiles/types.js'
-import type { FaultKind } from '../journal/journal.js'
 
-export type { FaultKind } from '../journal/journal.js'
+/** How a fault answers. */
+export type FaultKind = 'error' | 'status' | 'delay' | 'malformed' | 'drop'
 
 /**
  * A fault to inject: how the next matching requests are answered instead of normally. Scoped to a

@@ -1,11 +1,9 @@
 import type { Clock } from '../lib/clock.js'
 import type { ClientAuthMethod, EndpointName } from '../profiles/types.js'
 import type { ServerRuntime } from '../runtime/server.js'
+import type { FaultKind } from '../faults/faults.js'
 import { OAuthError, type Reason } from '../oauth/errors.js'
 import { describeError } from '../oauth/render-error.js'
-
-/** Kinds of injected fault (see `FaultConfig`). */
-export type FaultKind = 'error' | 'status' | 'delay' | 'malformed' | 'drop'
 
 /** One request the IdP received, with its OAuth meaning decoded and every secret redacted. */
 export interface JournalEntry {

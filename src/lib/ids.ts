@@ -1,17 +1,31 @@
 import { createHmac } from 'node:crypto'
 import { urlAlphabet } from 'nanoid'
+import type { Clock } from './clock.js'
 
 /**
- * Deterministic identifiers. Every code, opaque token and `jti` is an HMAC of the config `seed` over
- * the request's own inputs plus the number of identical requests that came before, so two fresh
- * servers given the same requests give byte-identical values, and unrelated requests never shift
- * each other's values (there is no global sequence).
+ * Deterministic identifiers. Every code, opaque token, session and `jti` is an HMAC of the config
+ * `seed` over the flow's own inputs, the second it is derived in, and the number of identical
+ * derivations before it in that second. So two fresh servers given the same requests give the same
+ * values in any order (there is no sequence shared across flows), and a value never repeats within
+ * a run: a counter is forgotten only once the clock has left its second, and a clock moved back
+ * starts a new epoch instead of revisiting seconds already used.
  */
 export interface IdSource {
-  /** `length` bytes derived from `seed`, `parts` and the per-`parts` occurrence counter. */
+  /** `length` bytes derived from `seed`, `parts`, the clock's second and the occurrence counter. */
   bytes(parts: readonly string[], length: number): Buffer
-  /** Forget all counters (a reset restores the first values again). */
+  /** Forget all counters and epochs: a reset gives the first values again. */
   reset(): void
+  /** The counters in force, for a state file. */
+  save(): IdState
+  /** Continue from a saved state (a restart with `--state`). */
+  restore(state: IdState): void
+}
+
+/** The part of an id source that a restart must carry over so no value repeats. */
+export interface IdState {
+  epoch: number
+  second: number
+  counters: [string, number][]
 }
 
 /** How a derived value is spelled on the wire. */
@@ -26,32 +40,45 @@ const ALPHABETS = {
   alnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
 } as const
 
-// Counters are bounded: past this many distinct input sets the oldest is forgotten. A forgotten
-// counter restarts at 0, so its first value can recur; the stores refuse a value that is still live
-// (see `issueUnique` callers), which keeps that safe.
-const MAX_COUNTERS = 50_000
-
-/** Create the id source for a seed. */
-export function createIdSource(seed: string): IdSource {
-  const counters = new Map<string, number>()
+/** Create the id source for a seed, reading time from `clock`. */
+export function createIdSource(seed: string, clock: Clock): IdSource {
+  // Counters of the current second only: memory is bounded by the issuance rate, not the run length.
+  let counters = new Map<string, number>()
+  let second = Number.NEGATIVE_INFINITY
+  let epoch = 0
+  const tick = (): void => {
+    const s = Math.floor(clock.now() / 1000)
+    if (s === second) return
+    if (s < second) epoch++ // the clock went back: seconds already used must not be revisited
+    second = s
+    counters = new Map()
+  }
   return {
     bytes(parts, length) {
+      tick()
       const key = parts.join('\u0000')
       const n = counters.get(key) ?? 0
-      if (n === 0 && counters.size >= MAX_COUNTERS) {
-        const oldest = counters.keys().next().value
-        if (oldest !== undefined) counters.delete(oldest)
-      }
       counters.set(key, n + 1)
+      const prefix = `${key}\u0000${epoch}\u0000${second}\u0000${n}\u0000`
       const out = Buffer.allocUnsafe(length)
       for (let block = 0, filled = 0; filled < length; block++) {
-        const h = createHmac('sha256', seed).update(`${key}\u0000${n}\u0000${block}`).digest()
+        const h = createHmac('sha256', seed).update(`${prefix}${block}`).digest()
         filled += h.copy(out, filled, 0, Math.min(h.length, length - filled))
       }
       return out
     },
     reset() {
-      counters.clear()
+      counters = new Map()
+      second = Number.NEGATIVE_INFINITY
+      epoch = 0
+    },
+    save: () => ({ epoch, second: Number.isFinite(second) ? second : 0, counters: [...counters] }),
+    restore(state) {
+      epoch = state.epoch
+      second = state.second
+      counters = new Map(state.counters)
+      // a restart whose clock is behind the saved second continues in a new epoch
+      if (Math.floor(clock.now() / 1000) < second) tick()
     },
   }
 }

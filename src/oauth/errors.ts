@@ -51,6 +51,7 @@ export type Reason =
   | 'login_required'
   | 'end_session_bad_redirect'
   | 'not_found'
+  | 'limit_reached'
   | 'server_error'
 
 /** Reasons found before `client_id` and `redirect_uri` are known good: never redirected to the client. */

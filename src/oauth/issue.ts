@@ -4,7 +4,7 @@ import { formatId, type IdFormat } from '../lib/ids.js'
 import type { Client, User } from '../runtime/tenant.js'
 import type { ServerRuntime } from '../runtime/server.js'
 import type { AccessRecord, RefreshRecord } from '../runtime/records.js'
-import type { BoundedStore } from '../store/bounded.js'
+import type { TtlStore } from '../store/ttl-store.js'
 import { buildClaims, type ClaimContext } from './claims.js'
 import { halfHash, signHs256, signRs256 } from './jwt.js'
 
@@ -25,6 +25,8 @@ export interface Grant {
   code?: string | undefined
   /** Whether to include an id_token (openid scope and the grant allows one). */
   idToken: boolean
+  /** The grant the tokens belong to (the code, or the refresh token family), for replay revocation. */
+  family?: string | undefined
   /** Refresh token handling: issue a new one, return an existing one unchanged, or none. */
   refresh: { kind: 'new'; family?: string } | { kind: 'keep'; token: string } | { kind: 'none' }
   /** `max_age` was requested at authorize: `auth_time` goes into the id_token whatever the profile lists. */
@@ -34,7 +36,7 @@ export interface Grant {
 }
 
 /** Issue a value of `format` that no live entry of `store` holds (deterministic; see lib/ids). */
-export function uniqueId(grant: Grant, kind: string, format: IdFormat, store?: BoundedStore<{ exp: number }>): string {
+export function uniqueId(grant: Grant, kind: string, format: IdFormat, store?: TtlStore<{ exp: number }>): string {
   const { server } = grant
   const parts = [server.tenant.id, server.id, kind, grant.parent]
   for (;;) {
@@ -43,7 +45,11 @@ export function uniqueId(grant: Grant, kind: string, format: IdFormat, store?: B
   }
 }
 
-/** Issue access, id and refresh tokens for a grant and build the response body in the vendor's field order. */
+/**
+ * Issue access, id and refresh tokens for a grant and build the response body in the vendor's field
+ * order. Everything is stored (and registered with its grant) before the first `await`, so a request
+ * racing this one — a replayed code, a reused refresh token — already finds and revokes it.
+ */
 export async function issueTokens(grant: Grant): Promise<Record<string, unknown>> {
   const { server, client, user } = grant
   const tenant = server.tenant
@@ -52,7 +58,35 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
   const { issuer } = server.urls(grant.origin)
   const scope = grant.scopes.join(' ')
   const at = spec.accessToken
-  const atExp = now + at.ttl
+  const atTtl = client.accessTokenTtl ?? at.ttl
+  const atExp = now + atTtl
+
+  let refreshToken: string | undefined
+  let family = grant.family
+  const r = grant.refresh
+  if (r.kind === 'keep') refreshToken = r.token
+  else if (r.kind === 'new' && user) {
+    const rt = spec.refreshToken
+    refreshToken = uniqueId(grant, 'rt', rt.format, tenant.refreshTokens)
+    family ??= r.family ?? refreshToken
+    const rec: RefreshRecord = {
+      token: refreshToken,
+      serverId: server.id,
+      clientId: client.clientId,
+      sub: user.sub,
+      scope,
+      authTime: grant.authTime ?? now,
+      sid: grant.sid ?? '',
+      exp: now + rt.ttl,
+      used: false,
+      family,
+      revoked: false,
+    }
+    if (grant.nonce !== undefined) rec.nonce = grant.nonce
+    if (grant.authTimeRequired) rec.authTimeRequired = true
+    tenant.refreshTokens.set(refreshToken, rec)
+    tenant.grants.add(family, { kind: 'refresh', value: refreshToken, exp: rec.exp })
+  }
 
   const base: ClaimContext = {
     iss: issuer,
@@ -71,8 +105,9 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
 
   let accessToken: string
   if (at.format === 'jwt') {
-    const ctx: ClaimContext = { ...base, exp: atExp, jti: uniqueId(grant, 'jti', at.jti ?? { kind: 'random', alphabet: 'nanoid', length: 21 }) }
-    const claims = buildClaims(tenant.profile, at.claims, at.values, ctx, [])
+    const jti = uniqueId(grant, 'jti', at.jti ?? { kind: 'random', alphabet: 'nanoid', length: 21 })
+    if (family !== undefined) tenant.grants.add(family, { kind: 'jti', value: jti, exp: atExp })
+    const claims = buildClaims(tenant.profile, at.claims, at.values, { ...base, exp: atExp, jti }, [])
     if (grant.extraClaims) Object.assign(claims, grant.extraClaims)
     accessToken = await signRs256(server.accessHeaderB64!, claims, server.key.privateKey, spec.json)
   } else {
@@ -80,31 +115,11 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
     const rec: AccessRecord = { token: accessToken, serverId: server.id, clientId: client.clientId, scope, iat: now, exp: atExp, revoked: false }
     if (user) rec.sub = user.sub
     if (grant.sid !== undefined) rec.sid = grant.sid
-    tenant.accessTokens.set(accessToken, rec)
-  }
-
-  let refreshToken: string | undefined
-  const r = grant.refresh
-  if (r.kind === 'keep') refreshToken = r.token
-  else if (r.kind === 'new' && user) {
-    const rt = spec.refreshToken
-    refreshToken = uniqueId(grant, 'rt', rt.format, tenant.refreshTokens)
-    const rec: RefreshRecord = {
-      token: refreshToken,
-      serverId: server.id,
-      clientId: client.clientId,
-      sub: user.sub,
-      scope,
-      authTime: grant.authTime ?? now,
-      sid: grant.sid ?? '',
-      exp: now + rt.ttl,
-      used: false,
-      family: r.family ?? refreshToken,
-      revoked: false,
+    if (family !== undefined) {
+      rec.family = family
+      tenant.grants.add(family, { kind: 'access', value: accessToken, exp: atExp })
     }
-    if (grant.nonce !== undefined) rec.nonce = grant.nonce
-    if (grant.authTimeRequired) rec.authTimeRequired = true
-    tenant.refreshTokens.set(refreshToken, rec)
+    tenant.accessTokens.set(accessToken, rec)
   }
 
   let idToken: string | undefined
@@ -131,7 +146,7 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
   const values: Record<string, unknown> = {
     access_token: accessToken,
     token_type: spec.tokenResponse.tokenType,
-    expires_in: at.ttl + at.expiresInSkew,
+    expires_in: atTtl + at.expiresInSkew,
     refresh_token: refreshToken,
     id_token: idToken,
     scope,

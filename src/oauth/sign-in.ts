@@ -74,7 +74,10 @@ function readMaxAge(params: Params): number | undefined {
 function startSession(c: Context<Env>, req: AuthorizationRequest, user: User): Response {
   const tenant = c.get('server').tenant
   tenant.sessions.end(sessionHandle(c))
-  const sid = formatId(tenant.ids, [tenant.id, 'sid', user.sub], { kind: 'uuid', version: 4 })
+  // derived from this sign-in's own inputs, not a per-user counter: concurrent flows of one user get
+  // the same sids (and so cookies, codes and tokens) in whatever order they arrive
+  const flow = [tenant.id, 'sid', user.sub, req.client.clientId, req.redirectUri, req.state ?? '', req.nonce ?? '', req.codeChallenge ?? '', req.scopes.join(' ')]
+  const sid = formatId(tenant.ids, flow, { kind: 'uuid', version: 4 })
   const session = tenant.sessions.start(user.sub, sid)
   const res = completeAuthorization(c, req, user, { sid, authTime: session.authTime })
   res.headers.append('set-cookie', sessionCookie(c.get('server'), session))

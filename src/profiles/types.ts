@@ -104,7 +104,8 @@ export interface ServerSpec {
     extraParams: Record<string, string>
   }
   token: { redirectUriRequired: boolean }
-  code: { format: IdFormat; ttl: number }
+  /** `reuseRevokes`: a replayed code revokes the tokens it issued (RFC 6749 §4.1.2 SHOULD). */
+  code: { format: IdFormat; ttl: number; reuseRevokes?: boolean }
   accessToken: TokenSpec
   refreshToken: { format: IdFormat; ttl: number; rotate: boolean; replayProtection?: boolean; requireScope?: string }
   idToken?: {

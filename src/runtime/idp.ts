@@ -21,28 +21,43 @@ export interface Idp {
   faults: FaultSet
   /** Restore the loaded config and forget every issued code, token and counter, the journal and API-added faults. */
   reset(): void
-  /** Swap in a new config (hot reload): tenants are rebuilt; the journal and API-added faults stay. */
-  replace(config: ResolvedConfig, profiles: Map<string, Profile>): void
+  /**
+   * Swap in a new config (hot reload). Tenants are rebuilt and take over the state of the tenant
+   * with the same id and vendor (codes, tokens, sessions, run-time fixtures) except what the new
+   * config removes; returns one line per kind of item dropped. The journal and API-added faults stay.
+   */
+  replace(config: ResolvedConfig, profiles: Map<string, Profile>): string[]
+  /** Undo the last `replace` (a reload that could not be applied whole), keeping state made since. */
+  rollback(): void
   /** Re-read the config source, when the mock was started from one (set by whoever serves it). */
-  reload?: (() => Promise<void>) | undefined
+  reload?: (() => Promise<string[]>) | undefined
+  /** Something in the state changed (a state file listens); a no-op without one. */
+  changed(): void
+  /** Whether something listens to `changed` (the state file). */
+  persisted: boolean
 }
 
 const journalSize = (config: ResolvedConfig): number => (config.journal?.enabled === false ? 0 : (config.journal?.size ?? JOURNAL_SIZE))
 
 /** Build the in-memory IdP. `clock` may be injected (tests); by default it follows `config.clock`. */
 export function createIdp(config: ResolvedConfig, profiles: Map<string, Profile>, clock?: ControllableClock): Idp {
-  const c = clock ?? createClock(config.clock)
-  const build = (cfg: ResolvedConfig, pr: Map<string, Profile>, clk: ControllableClock, ids: IdSource) => cfg.tenants.map((t) => new Tenant(t, pr.get(t.vendor)!, clk, ids))
+  // ids and stores read the idp's current clock, which a reload may replace
+  const now = { now: () => idp.clock.now() }
+  const env = () => ({ limits: idp.config.limits, onChange: () => idp.changed() })
+  const build = (cfg: ResolvedConfig, pr: Map<string, Profile>) => cfg.tenants.map((t) => new Tenant(t, pr.get(t.vendor)!, now, idp.ids, env()))
   let byId = new Map<string, Tenant>()
+  let previous: Pick<Idp, 'config' | 'clock' | 'ids' | 'profiles' | 'tenants'> | undefined
   const idp: Idp = {
     config,
-    clock: c,
-    ids: createIdSource(config.seed),
+    clock: clock ?? createClock(config.clock),
+    ids: createIdSource(config.seed, { now: () => idp.clock.now() }),
     tenants: [],
     profiles,
     journal: new Journal({ now: () => idp.clock.now() }, journalSize(config)),
     faults: new FaultSet(config.faults ?? []),
     tenant: (id) => byId.get(id),
+    persisted: false,
+    changed() {},
     reset() {
       idp.ids.reset()
       for (const t of idp.tenants) t.loadFixtures()
@@ -50,16 +65,52 @@ export function createIdp(config: ResolvedConfig, profiles: Map<string, Profile>
       idp.journal.clear()
     },
     replace(next, nextProfiles) {
+      previous = { config: idp.config, clock: idp.clock, ids: idp.ids, profiles: idp.profiles, tenants: idp.tenants }
       // build everything first: a tenant that fails to build leaves the running one untouched
-      const clock = next.clock === idp.config.clock ? idp.clock : createClock(next.clock)
-      const ids = createIdSource(next.seed)
-      const tenants = build(next, nextProfiles, clock, ids)
-      Object.assign(idp, { config: next, clock, ids, profiles: nextProfiles, tenants })
+      const nextClock = next.clock === idp.config.clock ? idp.clock : createClock(next.clock)
+      // the same seed keeps its counters, so no value issued before the reload comes again
+      const nextIds = next.seed === idp.config.seed ? idp.ids : createIdSource(next.seed, { now: () => idp.clock.now() })
+      const old = idp.tenants
+      Object.assign(idp, { config: next, clock: nextClock, ids: nextIds, profiles: nextProfiles })
+      let tenants: Tenant[]
+      try {
+        tenants = build(next, nextProfiles)
+      } catch (err) {
+        Object.assign(idp, previous)
+        throw err
+      }
+      const dropped: string[] = []
+      for (const t of tenants) {
+        const was = old.find((o) => o.id === t.id)
+        if (!was) continue
+        if (was.profile.name !== t.profile.name) {
+          dropped.push(`${t.id}: all state (its vendor changed from ${was.profile.name} to ${t.profile.name})`)
+          continue
+        }
+        for (const line of t.adopt(was)) dropped.push(`${t.id}: ${line}`)
+      }
+      for (const o of old) if (!tenants.some((t) => t.id === o.id)) dropped.push(`${o.id}: all state (the tenant was removed)`)
+      idp.tenants = tenants
       byId = new Map(tenants.map((t) => [t.id, t]))
       idp.faults.replaceConfig(next.faults ?? [])
+      idp.changed()
+      return dropped
+    },
+    rollback() {
+      if (!previous) return
+      const failed = idp.tenants
+      Object.assign(idp, previous)
+      previous = undefined
+      // whatever was issued meanwhile on the abandoned tenants comes back with the old ones
+      for (const t of idp.tenants) {
+        const f = failed.find((x) => x.id === t.id && x.profile.name === t.profile.name)
+        if (f) t.adopt(f)
+      }
+      byId = new Map(idp.tenants.map((t) => [t.id, t]))
+      idp.faults.replaceConfig(idp.config.faults ?? [])
     },
   }
-  idp.tenants = build(config, profiles, idp.clock, idp.ids)
+  idp.tenants = build(config, profiles)
   byId = new Map(idp.tenants.map((t) => [t.id, t]))
   return idp
 }

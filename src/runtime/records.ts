@@ -17,6 +17,8 @@ export interface CodeRecord {
   sid: string
   exp: number
   consumed: boolean
+  /** The grant its exchange started (tokens to revoke if the code is replayed). */
+  family?: string
 }
 
 /** An issued refresh token. */
@@ -49,4 +51,6 @@ export interface AccessRecord {
   exp: number
   sid?: string
   revoked: boolean
+  /** The grant it belongs to, when it came from a code or a refresh token. */
+  family?: string
 }

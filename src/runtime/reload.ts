@@ -117,13 +117,22 @@ export function configSource(opts: SourceOptions): ConfigSource {
 }
 
 /**
- * Re-read the config and swap it in. An invalid config throws a ConfigError (each problem with its
- * JSON path) and leaves the running one untouched.
+ * Re-read the config and swap it in, keeping live state (see `Idp.replace`); resolves with what
+ * was dropped because the new config no longer allows it. All or nothing: an invalid config throws
+ * a ConfigError (each problem with its JSON path), and a config that cannot be served (a tenant
+ * port in use) is rolled back — either way the running config stays and the error says so.
  */
-export async function reloadIdp(idp: Idp, source: ConfigSource, remount: () => Promise<void>): Promise<void> {
+export async function reloadIdp(idp: Idp, source: ConfigSource, remount: () => Promise<void>): Promise<string[]> {
   const { config, profiles } = source.load()
-  idp.replace(config, profiles)
-  await remount()
+  const dropped = idp.replace(config, profiles)
+  try {
+    await remount()
+  } catch (err) {
+    idp.rollback()
+    await remount()
+    throw new ConfigError(`the new config cannot be served (${(err as Error).message}); the running config was kept`)
+  }
+  return dropped
 }
 
 /** A running file watch. */
@@ -176,14 +185,15 @@ export function watchConfig(file: string, onChange: () => void, debounceMs = 100
 
 /**
  * Watch a mock's config file and reload on change, one reload at a time. `report` hears every
- * outcome: `undefined` for a reload that took, the error for one that did not (the old config stays).
+ * outcome: `undefined` (and what was dropped) for a reload that took, the error for one that did
+ * not (the old config stays).
  */
-export function watchAndReload(file: string, reload: () => Promise<void>, report: (err: Error | undefined) => void, debounceMs?: number): ConfigWatch {
+export function watchAndReload(file: string, reload: () => Promise<string[]>, report: (err: Error | undefined, dropped?: string[]) => void, debounceMs?: number): ConfigWatch {
   let chain = Promise.resolve()
   return watchConfig(
     file,
     () => {
-      chain = chain.then(() => reload().then(() => report(undefined), (err: unknown) => report(err as Error)))
+      chain = chain.then(() => reload().then((dropped) => report(undefined, dropped), (err: unknown) => report(err as Error)))
     },
     debounceMs,
   )

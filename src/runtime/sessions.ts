@@ -1,6 +1,6 @@
 import { epochSeconds, type Clock } from '../lib/clock.js'
 import { formatId, type IdSource } from '../lib/ids.js'
-import { BoundedStore } from '../store/bounded.js'
+import { TtlStore, type TtlStoreOptions } from '../store/ttl-store.js'
 
 /** A browser's single sign-on session with a tenant. Times are epoch seconds. */
 export interface SessionRecord {
@@ -18,27 +18,27 @@ export interface SessionRecord {
 export const SESSION_TTL = 14 * 24 * 3600
 
 /**
- * The SSO sessions of one tenant, keyed by cookie handle. Bounded like the other stores, and the
- * handles are derived from the seed (two fresh servers hand out the same cookies for the same logins).
+ * The SSO sessions of one tenant, keyed by cookie handle. A handle is derived from its session's
+ * `sid` (itself derived from the sign-in's own inputs), so two fresh servers hand out the same
+ * cookies for the same logins, in whatever order they arrive.
  */
 export class SessionStore {
-  private readonly store: BoundedStore<SessionRecord>
+  private readonly store: TtlStore<SessionRecord>
 
   constructor(
     private readonly tenantId: string,
     private readonly clock: Clock,
     private readonly ids: IdSource,
-    capacity: number,
+    opts: TtlStoreOptions,
   ) {
-    this.store = new BoundedStore(clock, capacity, 0)
+    this.store = new TtlStore(clock, { ...opts, retainMs: 0, retainMax: 0 })
   }
 
   /** Start a session for `sub` that authenticated now. */
   start(sub: string, sid: string): SessionRecord {
     const now = epochSeconds(this.clock)
     let handle: string
-    // keyed like the sid (per user), so sessions add no id counters of their own
-    do handle = formatId(this.ids, [this.tenantId, 'session', sub], { kind: 'random', alphabet: 'base64url', length: 43 })
+    do handle = formatId(this.ids, [this.tenantId, 'session', sid], { kind: 'random', alphabet: 'base64url', length: 43 })
     while (this.store.has(handle))
     const rec: SessionRecord = { handle, sid, sub, authTime: now, exp: now + SESSION_TTL }
     this.store.set(handle, rec)
@@ -60,6 +60,15 @@ export class SessionStore {
   /** End a session (logout, or a new login in the same browser). */
   end(handle: string | undefined): boolean {
     return handle ? this.store.delete(handle) : false
+  }
+
+  /** Put back a session read from a state file or carried over a reload. */
+  restore(rec: SessionRecord): void {
+    this.store.set(rec.handle, rec)
+  }
+
+  values(): IterableIterator<SessionRecord> {
+    return this.store.values()
   }
 
   get size(): number {

@@ -3,13 +3,15 @@ import { formatId } from '../lib/ids.js'
 import type { Clock } from '../lib/clock.js'
 import type { IdSource } from '../lib/ids.js'
 import { loadKey } from '../keys/keystore.js'
-import { BoundedStore } from '../store/bounded.js'
-import { findUser } from '../config/load.js'
-import type { ClientConfig, TenantConfig, UserConfig } from '../config/types.js'
+import { TtlStore } from '../store/ttl-store.js'
+import { OAuthError } from '../oauth/errors.js'
+import type { ClientConfig, LimitsConfig, TenantConfig, UserConfig } from '../config/types.js'
 import type { ClientAuthMethod, GrantType, Profile } from '../profiles/types.js'
 import type { AccessRecord, CodeRecord, RefreshRecord } from './records.js'
 import { ServerRuntime } from './server.js'
-import { SessionStore } from './sessions.js'
+import { SessionStore, type SessionRecord } from './sessions.js'
+import { GrantIndex, type GrantMembers } from './grants.js'
+import { findUser } from './users.js'
 
 /** A registered client with its defaults applied. */
 export interface Client extends ClientConfig {
@@ -24,14 +26,55 @@ export type User = UserConfig
 export const DEFAULT_GRANTS: GrantType[] = ['authorization_code', 'refresh_token']
 
 /**
- * Capacity of each per-tenant store (codes, refresh tokens, opaque access tokens, sessions); past it
- * the oldest entry is dropped. Tens of thousands of live tokens are more than a test run holds, and
- * a larger store keeps more old garbage alive for V8 to promote (bench/README.md: RSS).
+ * Default per-tenant limits of live entries (README: "State"). Memory is bounded by expiry; these
+ * bound it under a flood of long-lived items. Reaching one refuses new issuance with
+ * `temporarily_unavailable` naming the setting — it never evicts a live entry.
  */
-export const STORE_CAPACITY = 20_000
+export const DEFAULT_LIMITS: Required<LimitsConfig> = {
+  codes: 100_000,
+  refreshTokens: 100_000,
+  accessTokens: 100_000,
+  sessions: 100_000,
+  revocations: 100_000,
+}
+
+/** Plain-words names of the stores, for the limit message. */
+const STORE_NAMES: Record<keyof LimitsConfig, string> = {
+  codes: 'authorization codes',
+  refreshTokens: 'refresh tokens',
+  accessTokens: 'opaque access tokens',
+  sessions: 'SSO sessions',
+  revocations: 'revoked JWT access tokens',
+}
+
+/** What a tenant needs from the mock around it. */
+export interface TenantEnv {
+  limits?: LimitsConfig | undefined
+  /** Called after every change of state (the state file listens). */
+  onChange?: (() => void) | undefined
+}
+
+/** Users and clients added, replaced or removed at run time (admin API), kept over a reload. */
+export interface RuntimeFixtures {
+  /** By sub: the user put at run time, or `null` for one removed. */
+  users: Map<string, UserConfig | null>
+  /** By clientId: the client put at run time, or `null` for one removed. */
+  clients: Map<string, ClientConfig | null>
+}
+
+/** A tenant's state as `adopt` reads it: a tenant's own stores, or a state file's contents. */
+export interface TenantState {
+  runtime: RuntimeFixtures
+  codes: { entries(): Iterable<[string, CodeRecord]> }
+  refreshTokens: { entries(): Iterable<[string, RefreshRecord]> }
+  accessTokens: { entries(): Iterable<[string, AccessRecord]> }
+  revokedJtis: { entries(): Iterable<[string, { exp: number }]> }
+  grants: { entries(): Iterable<[string, GrantMembers]> }
+  sessions: { values(): Iterable<SessionRecord> }
+}
 
 /**
- * One tenant at run time: its profile, clients, users and the in-memory state (codes, tokens).
+ * One tenant at run time: its profile, clients, users and state (codes, tokens, sessions).
  */
 export class Tenant {
   readonly id: string
@@ -45,19 +88,24 @@ export class Tenant {
   readonly hostServers: ServerRuntime[]
   clients = new Map<string, Client>()
   users: User[] = []
-  readonly codes: BoundedStore<CodeRecord>
-  readonly refreshTokens: BoundedStore<RefreshRecord>
-  readonly accessTokens: BoundedStore<AccessRecord>
-  /** jti of revoked JWT access tokens, until they expire. */
-  readonly revokedJtis: BoundedStore<{ exp: number }>
+  readonly runtime: RuntimeFixtures = { users: new Map(), clients: new Map() }
+  readonly codes: TtlStore<CodeRecord>
+  readonly refreshTokens: TtlStore<RefreshRecord>
+  readonly accessTokens: TtlStore<AccessRecord>
+  /** jti of revoked JWT access tokens, each until the token it revokes expires. */
+  readonly revokedJtis: TtlStore<{ exp: number }>
   /** Browser SSO sessions, by cookie handle. */
   readonly sessions: SessionStore
+  /** What each grant issued, for replay revocation. */
+  readonly grants: GrantIndex
+  readonly limits: Required<LimitsConfig>
 
   constructor(
     readonly config: TenantConfig,
     readonly profile: Profile,
     readonly clock: Clock,
     readonly ids: IdSource,
+    env: TenantEnv = {},
   ) {
     this.id = config.id
     const v: Record<string, string> = { id: config.id }
@@ -70,19 +118,29 @@ export class Tenant {
     this.servers = config.basePath === undefined ? [] : all
     const hostRoot = compile(profile.tenant.hostPath ?? profile.tenant.path)(v)
     this.hostServers = config.hosts?.length ? profile.servers.map((s) => new ServerRuntime(this, s, key, hostRoot)) : []
-    this.codes = new BoundedStore(clock, STORE_CAPACITY)
-    this.refreshTokens = new BoundedStore(clock, STORE_CAPACITY)
-    this.accessTokens = new BoundedStore(clock, STORE_CAPACITY)
-    this.revokedJtis = new BoundedStore(clock, STORE_CAPACITY, 0)
-    this.sessions = new SessionStore(this.id, clock, ids, STORE_CAPACITY)
+    this.limits = { ...DEFAULT_LIMITS, ...env.limits }
+    const opts = (store: keyof LimitsConfig) => ({ limit: this.limits[store], refuse: (limit: number) => this.limitReached(store, limit), onChange: env.onChange })
+    this.codes = new TtlStore(clock, opts('codes'))
+    this.refreshTokens = new TtlStore(clock, opts('refreshTokens'))
+    this.accessTokens = new TtlStore(clock, opts('accessTokens'))
+    this.revokedJtis = new TtlStore(clock, { ...opts('revocations'), retainMs: 0, retainMax: 0 })
+    this.sessions = new SessionStore(this.id, clock, ids, opts('sessions'))
+    // a grant's index lives as long as its longest-lived token: as many as the token stores hold
+    this.grants = new GrantIndex(clock, { ...opts('refreshTokens'), limit: this.limits.refreshTokens + this.limits.accessTokens })
     this.loadFixtures()
   }
 
-  /** (Re)load clients, users and fixture codes from the config; forget all issued state. */
+  private limitReached(store: keyof LimitsConfig, limit: number): OAuthError {
+    const detail = `tenant ${this.id} holds ${limit} live ${STORE_NAMES[store]}, its limit (limits.${store}); raise limits.${store} in the config, or reset the mock between test runs`
+    return new OAuthError('limit_reached', { detail })
+  }
+
+  /** (Re)load clients, users and fixture codes from the config; forget all issued state and run-time fixtures. */
   loadFixtures(): void {
-    this.clients = new Map(this.config.clients.map((c) => [c.clientId, toClient(c)]))
-    this.users = this.config.users.map((u) => ({ ...u }))
-    for (const store of [this.codes, this.refreshTokens, this.accessTokens, this.revokedJtis, this.sessions]) store.clear()
+    this.runtime.users.clear()
+    this.runtime.clients.clear()
+    this.applyFixtures()
+    for (const store of [this.codes, this.refreshTokens, this.accessTokens, this.revokedJtis, this.sessions, this.grants]) store.clear()
     const now = Math.floor(this.clock.now() / 1000)
     for (const c of this.config.codes ?? []) {
       const user = this.findUser(c.user)!
@@ -103,8 +161,50 @@ export class Tenant {
         rec.codeChallenge = c.codeChallenge
         rec.codeChallengeMethod = c.codeChallengeMethod ?? 'plain'
       }
-      this.codes.pin(c.code, rec)
+      this.codes.set(c.code, rec)
     }
+  }
+
+  /** Clients and users: the config's, with the run-time changes over them. */
+  private applyFixtures(): void {
+    const clients = new Map(this.config.clients.map((c) => [c.clientId, toClient(c)]))
+    for (const [id, c] of this.runtime.clients) c ? clients.set(id, toClient(c)) : clients.delete(id)
+    this.clients = clients
+    const users = new Map(this.config.users.map((u) => [u.sub, { ...u }]))
+    for (const [sub, u] of this.runtime.users) u ? users.set(sub, { ...u }) : users.delete(sub)
+    this.users = [...users.values()]
+  }
+
+  /** Add or replace a client at run time (kept over a reload). Returns whether it replaced one. */
+  putClient(client: ClientConfig): boolean {
+    const replaced = this.clients.has(client.clientId)
+    this.runtime.clients.set(client.clientId, { ...client })
+    this.applyFixtures()
+    return replaced
+  }
+
+  /** Remove a client at run time (also over a reload). Returns whether there was one. */
+  deleteClient(clientId: string): boolean {
+    if (!this.clients.has(clientId)) return false
+    this.runtime.clients.set(clientId, null)
+    this.applyFixtures()
+    return true
+  }
+
+  /** Add or replace a user (by sub) at run time. Returns whether it replaced one. */
+  putUser(user: UserConfig): boolean {
+    const replaced = this.users.some((u) => u.sub === user.sub)
+    this.runtime.users.set(user.sub, { ...user })
+    this.applyFixtures()
+    return replaced
+  }
+
+  /** Remove a user at run time. Returns whether there was one. */
+  deleteUser(sub: string): boolean {
+    if (!this.users.some((u) => u.sub === sub)) return false
+    this.runtime.users.set(sub, null)
+    this.applyFixtures()
+    return true
   }
 
   /** Find a user by sub, username, email or phone number. */
@@ -114,6 +214,88 @@ export class Tenant {
 
   userBySub(sub: string): User | undefined {
     return this.users.find((u) => u.sub === sub)
+  }
+
+  /** Revoke every token a grant issued (refresh tokens, opaque and JWT access tokens). */
+  revokeGrant(family: string): void {
+    const g = this.grants.get(family)
+    if (!g) return
+    for (const t of g.refresh) {
+      const r = this.refreshTokens.get(t)
+      if (r) r.revoked = true
+    }
+    for (const t of g.access) {
+      const a = this.accessTokens.get(t)
+      if (a) a.revoked = true
+    }
+    for (const [jti, exp] of g.jtis) this.revokedJtis.set(jti, { exp })
+  }
+
+  /**
+   * Take over the state of the tenant this one replaces (hot reload), or of a state file: codes,
+   * tokens, sessions and run-time fixtures, except what the new config no longer allows (a removed
+   * client, user or server). Returns one line per kind of item dropped, for the log.
+   */
+  adopt(old: TenantState): string[] {
+    const dropped = new Map<string, number>()
+    const drop = (what: string) => dropped.set(what, (dropped.get(what) ?? 0) + 1)
+    for (const [k, v] of old.runtime.users) this.runtime.users.set(k, v)
+    for (const [k, v] of old.runtime.clients) this.runtime.clients.set(k, v)
+    this.applyFixtures()
+    const serverIds = new Set(this.profile.servers.map((s) => s.id))
+    const why = (r: { clientId: string; serverId: string; sub?: string | undefined }): string | undefined => {
+      if (!serverIds.has(r.serverId)) return `server ${r.serverId} is gone`
+      if (!this.clients.has(r.clientId)) return `client ${r.clientId} is gone`
+      if (r.sub !== undefined && r.sub !== r.clientId && !this.userBySub(r.sub)) return `user ${r.sub} is gone`
+      return undefined
+    }
+    // a store the new config limits more tightly may not take everything: what does not fit is dropped and said
+    const keep = <V extends { exp: number }>(store: TtlStore<V>, k: string, v: V, what: string) => {
+      try {
+        store.set(k, v)
+      } catch (err) {
+        if (!(err instanceof OAuthError)) throw err
+        drop(`${what} (over the new limit)`)
+      }
+    }
+    const pinned = new Set((this.config.codes ?? []).map((c) => c.code))
+    for (const [k, r] of old.codes.entries()) {
+      if (!Number.isFinite(r.exp)) {
+        // a fixture code: the new config's own copy stands, remembering whether it was used
+        const mine = pinned.has(k) ? this.codes.get(k) : undefined
+        if (mine) mine.consumed ||= r.consumed
+        else drop('authorization codes (removed from the config)')
+        continue
+      }
+      const w = why(r)
+      if (w) drop(`authorization codes (${w})`)
+      else keep(this.codes, k, r, 'authorization codes')
+    }
+    for (const [k, r] of old.refreshTokens.entries()) {
+      const w = why(r)
+      if (w) drop(`refresh tokens (${w})`)
+      else keep(this.refreshTokens, k, r, 'refresh tokens')
+    }
+    for (const [k, r] of old.accessTokens.entries()) {
+      const w = why(r)
+      if (w) drop(`access tokens (${w})`)
+      else keep(this.accessTokens, k, r, 'access tokens')
+    }
+    // revocations stay whatever else changes: a revoked token must not come back
+    for (const [k, r] of old.revokedJtis.entries()) keep(this.revokedJtis, k, r, 'revocations')
+    for (const [k, g] of old.grants.entries()) this.grants.restore(k, g)
+    for (const s of old.sessions.values()) {
+      if (!this.userBySub(s.sub)) drop(`SSO sessions (user ${s.sub} is gone)`)
+      else {
+        try {
+          this.sessions.restore(s)
+        } catch (err) {
+          if (!(err instanceof OAuthError)) throw err
+          drop('SSO sessions (over the new limit)')
+        }
+      }
+    }
+    return [...dropped].map(([what, n]) => `${n} ${what}`)
   }
 }
 

@@ -63,6 +63,8 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
       c.set('server', server)
       c.set('origin', frontOrigin(c, idp, fallbackHost, mount))
       c.set('backOrigin', backOrigin(c, idp, fallbackHost, mount))
+      // records change in place (a code consumed, a token revoked): tell the state file afterwards
+      if (idp.persisted) return Promise.resolve(endpoint(c)).finally(() => idp.changed())
       return endpoint(c)
     }
 

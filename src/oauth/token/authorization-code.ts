@@ -20,11 +20,16 @@ export const authorizationCodeGrant: GrantHandler = (c, params, { client }) => {
   if (!rec || rec.serverId !== server.id) throw new OAuthError('code_not_found')
   if (rec.clientId !== client.clientId) throw new OAuthError('code_client_mismatch')
   if (rec.exp <= epochSeconds(tenant.clock)) throw new OAuthError('code_expired')
-  if (rec.consumed) throw new OAuthError('code_used')
+  if (rec.consumed) {
+    // RFC 6749 §4.1.2: the tokens the code issued SHOULD be revoked; where the vendor does, they are
+    if (server.spec.code.reuseRevokes && rec.family !== undefined) tenant.revokeGrant(rec.family)
+    throw new OAuthError('code_used')
+  }
   verifyPkce(params.get('code_verifier'), rec.codeChallenge, rec.codeChallengeMethod, client.public || client.pkceRequired === true)
   const redirectUri = params.get('redirect_uri')
   if ((redirectUri !== undefined || server.spec.token.redirectUriRequired) && redirectUri !== rec.redirectUri) throw new OAuthError('redirect_uri_mismatch')
   rec.consumed = true
+  rec.family = code
 
   const user = tenant.userBySub(rec.sub)
   if (!user) throw new OAuthError('code_not_found')
@@ -41,6 +46,7 @@ export const authorizationCodeGrant: GrantHandler = (c, params, { client }) => {
     sid: rec.sid,
     authTimeRequired: rec.authTimeRequired,
     code,
+    family: code,
     idToken: scopes.includes('openid'),
     refresh: refreshPolicy(server, client, scopes) ? { kind: 'new' } : { kind: 'none' },
   })

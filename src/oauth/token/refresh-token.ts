@@ -32,7 +32,8 @@ export const refreshTokenGrant: GrantHandler = (c, params, { client }) => {
   if (rec.clientId !== client.clientId) throw new OAuthError('refresh_client_mismatch')
   if (rec.exp <= epochSeconds(tenant.clock)) throw new OAuthError('refresh_expired')
   if (rec.used) {
-    if (spec.replayProtection) for (const r of tenant.refreshTokens.values()) if (r.family === rec.family) r.revoked = true
+    // its successors were stored before the winning request awaited anything, so they are all found
+    if (spec.replayProtection) tenant.revokeGrant(rec.family)
     throw new OAuthError('refresh_reused')
   }
   const granted = splitScope(rec.scope)
@@ -41,6 +42,7 @@ export const refreshTokenGrant: GrantHandler = (c, params, { client }) => {
   if (extra.length) throw new OAuthError('invalid_scope', { scope: extra.join(' ') })
   const user = tenant.userBySub(rec.sub)
   if (!user) throw new OAuthError('refresh_not_found')
+  // marked used and its successor stored in the same synchronous step (issueTokens stores before it awaits)
   if (spec.rotate) rec.used = true
   return issueTokens({
     server,
@@ -54,6 +56,7 @@ export const refreshTokenGrant: GrantHandler = (c, params, { client }) => {
     sid: rec.sid,
     authTimeRequired: rec.authTimeRequired,
     idToken: requested.includes('openid') && server.spec.idToken?.onRefresh === true,
+    family: rec.family,
     refresh: spec.rotate ? { kind: 'new', family: rec.family } : { kind: 'keep', token },
   })
 }
