@@ -80,7 +80,6 @@ async function main(argv: string[]): Promise<number> {
       const base = t.servers.length ? (config.publicUrl ?? listening.tenantUrls.get(t.id) ?? listening.url) + t.rootPath : `http://${t.config.hosts![0]}:${listening.port}`
       lines.push(`  ${t.id.padEnd(14)} ${t.profile.displayName.padEnd(9)} ${base}  discovery: ${info.discoveryUrl ?? '-'}  token: ${info.tokenEndpoint}  clients: ${info.clientIds.join(', ')}`)
     }
-    console.log(lines.join('\n'))
     // Hot reload: an edited config file rebuilds the tenants on the same ports; an invalid edit keeps the running config.
     const source = { file: config.source, load: () => loadConfig({ ...loadOpts, file: config.source }) }
     idp.reload = () => reloadIdp(idp, source, () => listening.update())
@@ -90,6 +89,8 @@ async function main(argv: string[]): Promise<number> {
       for (const line of dropped) console.log(`  dropped ${line}`)
     }
     const watcher = args['no-watch'] ? undefined : watchAndReload(config.source, idp.reload, report)
+    // printed once watching: an edit made as soon as these lines appear is seen
+    console.log(lines.join('\n'))
     const stop = (signal: string) => {
       console.log(`mockidp: ${signal}, stopping`)
       const force = setTimeout(() => process.exit(0), 2000)

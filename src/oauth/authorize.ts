@@ -54,7 +54,7 @@ export async function authorizationEndpoint(c: Context<Env>): Promise<Response> 
     }
     if (!modeOk) throw new OAuthError('unsupported_response_mode')
     checkRequest(server, req)
-    return await signIn(c, req)
+    return await signIn(c, req, completeAuthorization)
   } catch (err) {
     if (!(err instanceof OAuthError)) throw err
     if (!req || NOT_REDIRECTABLE.has(err.reason)) return errorPage(c, err)

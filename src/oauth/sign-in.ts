@@ -6,7 +6,10 @@ import type { User } from '../runtime/tenant.js'
 import type { SessionRecord } from '../runtime/sessions.js'
 import { secretEquals } from './client-auth.js'
 import { OAuthError } from './errors.js'
-import { completeAuthorization, type AuthorizationRequest } from './authorize.js'
+import type { AuthorizationRequest, completeAuthorization } from './authorize.js'
+
+/** Issues the authorization response once the user is known (passed in: authorize imports this module). */
+type Complete = typeof completeAuthorization
 import { loginPage, LOGIN_FIELDS } from './login-page.js'
 import { currentSession, sessionCookie, sessionHandle } from './session.js'
 import { DEFAULT_PASSWORD } from './token/password.js'
@@ -22,7 +25,7 @@ import type { Params } from './params.js'
  * `prompt=login`, `prompt=select_account` and `max_age=0` skip 2-4; a session older than `max_age`
  * is not reused (OIDC Core §3.1.2.1).
  */
-export async function signIn(c: Context<Env>, req: AuthorizationRequest): Promise<Response> {
+export async function signIn(c: Context<Env>, req: AuthorizationRequest, complete: Complete): Promise<Response> {
   const tenant = c.get('server').tenant
   const { params } = req
   const prompt = readPrompt(params)
@@ -37,7 +40,7 @@ export async function signIn(c: Context<Env>, req: AuthorizationRequest): Promis
       if (u && secretEquals(params.get(LOGIN_FIELDS.password) ?? '', u.password ?? DEFAULT_PASSWORD)) user = u
     }
     if (!user) return loginPage(c, req, { error: 'Wrong username or password.' })
-    return startSession(c, req, user)
+    return startSession(c, req, user, complete)
   }
 
   const reauthenticate = prompt.has('login') || prompt.has('select_account') || maxAge === 0
@@ -46,10 +49,10 @@ export async function signIn(c: Context<Env>, req: AuthorizationRequest): Promis
 
   const hint = params.get('login_hint')
   const hinted = hint === undefined ? undefined : tenant.findUser(hint)
-  if (hinted && !reauthenticate) return reusable?.sub === hinted.sub ? resumeSession(c, req, reusable) : startSession(c, req, hinted)
-  if (reusable) return resumeSession(c, req, reusable)
+  if (hinted && !reauthenticate) return reusable?.sub === hinted.sub ? resumeSession(c, req, reusable, complete) : startSession(c, req, hinted, complete)
+  if (reusable) return resumeSession(c, req, reusable, complete)
   const auto = hint === undefined && tenant.config.autoLogin !== undefined ? tenant.findUser(tenant.config.autoLogin) : undefined
-  if (auto && !reauthenticate) return startSession(c, req, auto)
+  if (auto && !reauthenticate) return startSession(c, req, auto, complete)
   if (prompt.has('none')) throw new OAuthError('login_required')
   const signedIn = session && tenant.userBySub(session.sub)
   return loginPage(c, req, signedIn ? { signedIn } : {})
@@ -71,7 +74,7 @@ function readMaxAge(params: Params): number | undefined {
 }
 
 /** A fresh authentication: replace the browser's session with a new one and issue the code. */
-function startSession(c: Context<Env>, req: AuthorizationRequest, user: User): Response {
+function startSession(c: Context<Env>, req: AuthorizationRequest, user: User, complete: Complete): Response {
   const tenant = c.get('server').tenant
   tenant.sessions.end(sessionHandle(c))
   // derived from this sign-in's own inputs, not a per-user counter: concurrent flows of one user get
@@ -79,13 +82,13 @@ function startSession(c: Context<Env>, req: AuthorizationRequest, user: User): R
   const flow = [tenant.id, 'sid', user.sub, req.client.clientId, req.redirectUri, req.state ?? '', req.nonce ?? '', req.codeChallenge ?? '', req.scopes.join(' ')]
   const sid = formatId(tenant.ids, flow, { kind: 'uuid', version: 4 })
   const session = tenant.sessions.start(user.sub, sid)
-  const res = completeAuthorization(c, req, user, { sid, authTime: session.authTime })
+  const res = complete(c, req, user, { sid, authTime: session.authTime })
   res.headers.append('set-cookie', sessionCookie(c.get('server'), session))
   return res
 }
 
 /** Single sign-on: the session's user, `sid` and `auth_time`, without a login page. */
-function resumeSession(c: Context<Env>, req: AuthorizationRequest, session: SessionRecord): Response {
+function resumeSession(c: Context<Env>, req: AuthorizationRequest, session: SessionRecord, complete: Complete): Response {
   const user = c.get('server').tenant.userBySub(session.sub)!
-  return completeAuthorization(c, req, user, { sid: session.sid, authTime: session.authTime })
+  return complete(c, req, user, { sid: session.sid, authTime: session.authTime })
 }

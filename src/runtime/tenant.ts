@@ -132,7 +132,9 @@ export class Tenant {
 
   private limitReached(store: keyof LimitsConfig, limit: number): OAuthError {
     const detail = `tenant ${this.id} holds ${limit} live ${STORE_NAMES[store]}, its limit (limits.${store}); raise limits.${store} in the config, or reset the mock between test runs`
-    return new OAuthError('limit_reached', { detail })
+    const err = new OAuthError('limit_reached', { detail })
+    err.message = `mockidp: ${detail}` // what a programmatic caller (createCode, issueTokens) reads
+    return err
   }
 
   /** (Re)load clients, users and fixture codes from the config; forget all issued state and run-time fixtures. */
@@ -216,6 +218,15 @@ export class Tenant {
     return this.users.find((u) => u.sub === sub)
   }
 
+  /**
+   * Refuse now, before a grant changes anything (a code consumed, a refresh token used), when the
+   * tokens it would issue do not fit: a refused request must leave its code or token usable.
+   */
+  assertRoomForTokens(server: ServerRuntime, refresh: boolean): void {
+    if (refresh) this.refreshTokens.assertRoom()
+    if (server.spec.accessToken.format !== 'jwt') this.accessTokens.assertRoom()
+  }
+
   /** Revoke every token a grant issued (refresh tokens, opaque and JWT access tokens). */
   revokeGrant(family: string): void {
     const g = this.grants.get(family)
@@ -268,17 +279,18 @@ export class Tenant {
         continue
       }
       const w = why(r)
-      if (w) drop(`authorization codes (${w})`)
+      // a used code (or refresh token) that goes is no loss: the report counts only usable ones
+      if (w) !r.consumed && drop(`authorization codes (${w})`)
       else keep(this.codes, k, r, 'authorization codes')
     }
     for (const [k, r] of old.refreshTokens.entries()) {
       const w = why(r)
-      if (w) drop(`refresh tokens (${w})`)
+      if (w) !r.used && !r.revoked && drop(`refresh tokens (${w})`)
       else keep(this.refreshTokens, k, r, 'refresh tokens')
     }
     for (const [k, r] of old.accessTokens.entries()) {
       const w = why(r)
-      if (w) drop(`access tokens (${w})`)
+      if (w) !r.revoked && drop(`access tokens (${w})`)
       else keep(this.accessTokens, k, r, 'access tokens')
     }
     // revocations stay whatever else changes: a revoked token must not come back

@@ -69,6 +69,13 @@ export class TtlStore<V extends Expiring> {
     this.opts.onChange?.()
   }
 
+  /** Throw the refusal now if a new entry would not fit (so a caller can check before it changes anything). */
+  assertRoom(): void {
+    if (this.live.size < this.opts.limit) return
+    this.sweep(this.clock.now(), Infinity)
+    if (this.live.size >= this.opts.limit) throw this.opts.refuse(this.opts.limit)
+  }
+
   delete(key: string): boolean {
     const had = this.live.delete(key) || this.expired.delete(key)
     if (had) this.opts.onChange?.()

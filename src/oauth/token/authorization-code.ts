@@ -3,8 +3,8 @@ import { OAuthError } from '../errors.js'
 import { requireParams } from '../params.js'
 import { verifyPkce } from '../pkce.js'
 import { issueTokens } from '../issue.js'
-import type { GrantHandler } from './index.js'
-import { splitScope } from './index.js'
+import type { GrantHandler } from './grant.js'
+import { splitScope } from './grant.js'
 import { refreshPolicy } from './refresh-token.js'
 
 /**
@@ -28,12 +28,14 @@ export const authorizationCodeGrant: GrantHandler = (c, params, { client }) => {
   verifyPkce(params.get('code_verifier'), rec.codeChallenge, rec.codeChallengeMethod, client.public || client.pkceRequired === true)
   const redirectUri = params.get('redirect_uri')
   if ((redirectUri !== undefined || server.spec.token.redirectUriRequired) && redirectUri !== rec.redirectUri) throw new OAuthError('redirect_uri_mismatch')
-  rec.consumed = true
-  rec.family = code
-
   const user = tenant.userBySub(rec.sub)
   if (!user) throw new OAuthError('code_not_found')
   const scopes = splitScope(rec.scope)
+  const refresh = refreshPolicy(server, client, scopes)
+  tenant.assertRoomForTokens(server, refresh)
+  rec.consumed = true
+  rec.family = code
+
   return issueTokens({
     server,
     origin: c.get('origin'),
@@ -48,6 +50,6 @@ export const authorizationCodeGrant: GrantHandler = (c, params, { client }) => {
     code,
     family: code,
     idToken: scopes.includes('openid'),
-    refresh: refreshPolicy(server, client, scopes) ? { kind: 'new' } : { kind: 'none' },
+    refresh: refresh ? { kind: 'new' } : { kind: 'none' },
   })
 }

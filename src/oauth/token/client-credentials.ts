@@ -1,7 +1,7 @@
 import { OAuthError } from '../errors.js'
 import { issueTokens } from '../issue.js'
-import type { GrantHandler } from './index.js'
-import { checkClientScopes, splitScope } from './index.js'
+import type { GrantHandler } from './grant.js'
+import { checkClientScopes, splitScope } from './grant.js'
 
 /** `grant_type=client_credentials` (RFC 6749 §4.4): an access token for the client itself, no refresh or id token. */
 export const clientCredentialsGrant: GrantHandler = (c, params, { client }) => {

@@ -1,18 +1,15 @@
 import type { Context } from 'hono'
 import type { Env } from '../../server/env.js'
 import type { GrantType } from '../../profiles/types.js'
-import type { Client } from '../../runtime/tenant.js'
-import { authenticateClient, type AuthenticatedClient } from '../client-auth.js'
+import { authenticateClient } from '../client-auth.js'
+import type { GrantHandler } from './grant.js'
 import { OAuthError } from '../errors.js'
-import { readForm, type Params } from '../params.js'
+import { readForm } from '../params.js'
 import { stringify } from '../../lib/json.js'
 import { authorizationCodeGrant } from './authorization-code.js'
 import { refreshTokenGrant } from './refresh-token.js'
 import { clientCredentialsGrant } from './client-credentials.js'
 import { passwordGrant } from './password.js'
-
-/** A grant handler: validated client and params in, token response body out. */
-export type GrantHandler = (c: Context<Env>, params: Params, auth: AuthenticatedClient) => Record<string, unknown> | Promise<Record<string, unknown>>
 
 const grants: Record<GrantType, GrantHandler> = {
   authorization_code: authorizationCodeGrant,
@@ -42,12 +39,4 @@ export async function tokenEndpoint(c: Context<Env>): Promise<Response> {
   })
 }
 
-/** Refuse scopes outside the client's registered `scopes` (when it lists any). */
-export function checkClientScopes(client: Client, scopes: readonly string[], reason: 'invalid_scope' | 'authz_invalid_scope' = 'invalid_scope'): void {
-  if (!client.scopes) return
-  const bad = scopes.filter((s) => !client.scopes!.includes(s))
-  if (bad.length) throw new OAuthError(reason, { scope: bad.join(' ') })
-}
-
-/** Split a scope parameter into its values. */
-export const splitScope = (scope: string | undefined): string[] => (scope ? scope.split(' ').filter(Boolean) : [])
+export { checkClientScopes, splitScope, type GrantHandler } from './grant.js'

@@ -3,8 +3,8 @@ import { secretEquals } from '../client-auth.js'
 import { OAuthError } from '../errors.js'
 import { requireParams } from '../params.js'
 import { issueTokens } from '../issue.js'
-import type { GrantHandler } from './index.js'
-import { checkClientScopes, splitScope } from './index.js'
+import type { GrantHandler } from './grant.js'
+import { checkClientScopes, splitScope } from './grant.js'
 import { refreshPolicy } from './refresh-token.js'
 
 /** Password of a fixture user that does not set one. */

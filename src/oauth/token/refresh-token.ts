@@ -4,8 +4,8 @@ import type { ServerRuntime } from '../../runtime/server.js'
 import { OAuthError } from '../errors.js'
 import { requireParams } from '../params.js'
 import { issueTokens } from '../issue.js'
-import type { GrantHandler } from './index.js'
-import { splitScope } from './index.js'
+import type { GrantHandler } from './grant.js'
+import { splitScope } from './grant.js'
 
 /**
  * Whether a refresh token is issued: the client has the refresh grant, and, where the vendor asks
@@ -43,6 +43,7 @@ export const refreshTokenGrant: GrantHandler = (c, params, { client }) => {
   const user = tenant.userBySub(rec.sub)
   if (!user) throw new OAuthError('refresh_not_found')
   // marked used and its successor stored in the same synchronous step (issueTokens stores before it awaits)
+  tenant.assertRoomForTokens(server, spec.rotate)
   if (spec.rotate) rec.used = true
   return issueTokens({
     server,
