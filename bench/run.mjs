@@ -18,13 +18,15 @@
 //      non-interactive login: its peer auto-answers the interaction and grants consent, the load
 //      generator logs in once per connection (untimed) and then measures the signed-in flow.
 //   4. RSS (VmRSS) of one mockidp process at start and after 100k and 1M opaque token requests; the
-//      1M leg is cut at the run's time budget (the result names the count reached).
+//      1M leg is cut at the run's time budget (the result names the count reached). The soak's client
+//      has a 5 s accessTokenTtl: mockidp keeps every live token (nothing is evicted), so memory is
+//      bounded by expiry, as it is in a long test run.
 // mockidp runs from dist/cli.js as built: run `npm run build` first.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
-import { cpus, totalmem } from 'node:os'
+import { cpus, tmpdir, totalmem } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -172,9 +174,9 @@ function freePort() {
 
 const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(MOCKIDP_|PORT$|HOST$)/.test(k)))
 
-function startServer(name, port, extraFlags = []) {
+function startServer(name, port, extraFlags = [], extraArgs = []) {
   const script = resolve(ROOT, SERVERS[name])
-  const child = spawn(process.execPath, [...nodeFlagsOf(script), ...extraFlags, script, '--port', String(port)], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, [...nodeFlagsOf(script), ...extraFlags, script, '--port', String(port), ...extraArgs], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
   child.exitedEarly = null
@@ -229,12 +231,12 @@ async function waitReady(child, port, req, timeoutMs = 20_000) {
  * Start `name` on a free port and wait until its token endpoint answers 200. If the process died
  * (e.g. another process grabbed the port between our probe and its listen), retry on a new port.
  */
-async function startReady(name, req, extraFlags = []) {
+async function startReady(name, req, extraFlags = [], extraArgs = []) {
   for (let attempt = 1; ; attempt++) {
     checkDist()
     const port = await freePort()
     const t0 = performance.now()
-    const child = startServer(name, port, extraFlags)
+    const child = startServer(name, port, extraFlags, extraArgs)
     try {
       const { readyAt, connectAt } = await waitReady(child, port, req)
       return { child, port, t0, readyAt, connectAt }
@@ -354,11 +356,21 @@ const flowSpec = (t) => ({ mode: 'code-flow', flow: t.flow })
 
 // ---------------------------------------------------------------------------------------------
 // 4. RSS of mockidp under the opaque path (bounded in time)
+
+/** The default config with a 5 s access-token lifetime for the soak's client (written to a temp file). */
+function soakConfig() {
+  const cfg = JSON.parse(readFileSync(join(ROOT, 'mockidp.config.json'), 'utf8'))
+  const clientId = new URLSearchParams(REQ.asgardeoCc.body).get('client_id')
+  for (const t of cfg.tenants) for (const c of t.clients) if (c.clientId === clientId && t.vendor === 'asgardeo') c.accessTokenTtl = 5
+  const file = join(tmpdir(), `mockidp-bench-soak-${process.pid}.json`)
+  writeFileSync(file, JSON.stringify(cfg))
+  return file
+}
 async function benchRss() {
   // As the Docker image runs it (a long-running server): a 2 MB semi-space keeps the young
   // generation, most of the RSS under load, small. The bin and `npm start` leave it out, because
   // any heap-sizing flag makes Node skip its start-up snapshot (~25 ms more cold start).
-  const { child, port } = await startReady('mockidp', REQ.asgardeoCc, DOCKER_NODE_FLAGS)
+  const { child, port } = await startReady('mockidp', REQ.asgardeoCc, DOCKER_NODE_FLAGS, ['--config', soakConfig(), '--no-watch'])
   const points = []
   try {
     await sleep(300)
@@ -381,7 +393,7 @@ async function benchRss() {
     await stopServer(child)
   }
   const at = (n) => points.find((p) => p.target === n)
-  return { path: 'Asgardeo client_credentials (opaque UUID), node --max-semi-space-size=2 as in the Docker image', points, start: points[0]?.rssMiB, first: at(CFG.rssCheckpoints[0]), last: at(CFG.rssCheckpoints[1]) ?? points.at(-1) }
+  return { path: 'Asgardeo client_credentials (opaque UUID, 5 s accessTokenTtl: every live token kept), node --max-semi-space-size=2 as in the Docker image', points, start: points[0]?.rssMiB, first: at(CFG.rssCheckpoints[0]), last: at(CFG.rssCheckpoints[1]) ?? points.at(-1) }
 }
 
 // ---------------------------------------------------------------------------------------------
