@@ -20,8 +20,22 @@ const common = {
 }
 await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } })
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' })
+// The integrations (`mockidp/vite`, `mockidp/next`, `mockidp/msw`): one file each, importing the main
+// entry (one engine however many are loaded) and their host tool (an optional peer) at run time.
+// The main entry never loads them, so its start-up cost is unchanged.
+const mainEntry = {
+  name: 'main-entry-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/index\.js$/ }, () => ({ path: './index.js', external: true }))
+  },
+}
+for (const name of ['vite', 'next', 'msw']) {
+  await build({ ...common, entryPoints: [`src/${name}.ts`], outfile: `dist/${name}.js`, external: ['vite', 'next', 'msw', 'msw/*', '@hono/node-server'], plugins: [mainEntry] })
+}
 execFileSync(process.execPath, [new URL('node_modules/typescript/bin/tsc', root).pathname, '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' })
 chmodSync(new URL('dist/cli.js', root), 0o755)
 writeFileSync(new URL('dist/index.d.ts', root), "export * from './types/index.js'\n")
+writeFileSync(new URL('dist/vite.d.ts', root), "export * from './types/vite.js'\nexport { default } from './types/vite.js'\n")
+for (const name of ['next', 'msw']) writeFileSync(new URL(`dist/${name}.d.ts`, root), `export * from './types/${name}.js'\n`)
 const { configSchema } = await import(pathToFileURL(new URL('dist/index.js', root).pathname).href)
 writeFileSync(new URL('mockidp.schema.json', root), JSON.stringify(configSchema, null, 2) + '\n')

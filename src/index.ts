@@ -1,25 +1,13 @@
 import { resolve } from 'node:path'
 import type { ClientConfig, UserConfig } from './config/types.js'
-import { createIdp, type Idp } from './runtime/idp.js'
-import { configSource, reloadIdp, watchAndReload, type ConfigPatch, type ConfigWatch } from './runtime/reload.js'
+import { reloadIdp } from './runtime/reload.js'
 import { serve } from './server/serve.js'
+import { controls, openIdp, watchIf, withControls } from './in-process.js'
 import type { ControllableClock } from './lib/clock.js'
 import type { JournalEntry, JournalFilter } from './journal/journal.js'
 import type { Fault, FaultConfig } from './faults/faults.js'
-import {
-  createCode,
-  describeTenant,
-  injectFault,
-  mintTokens,
-  removeClient,
-  removeUser,
-  upsertClient,
-  upsertUser,
-  type CreateCodeOptions,
-  type IssueTokensOptions,
-  type TenantInfo,
-  type TokenResponse,
-} from './admin/control.js'
+import type { ConfigPatch } from './runtime/reload.js'
+import type { CreateCodeOptions, IssueTokensOptions, TenantInfo, TokenResponse } from './admin/control.js'
 
 export type { MockIdpConfig, TenantConfig, ClientConfig, UserConfig, CodeConfig } from './config/types.js'
 export type { Profile, ServerSpec, GrantType, ClientAuthMethod, EndpointName } from './profiles/types.js'
@@ -34,6 +22,7 @@ export { configSchema } from './config/schema.js'
 export { mergeConfig } from './runtime/reload.js'
 export { describeTenant, NotFound } from './admin/control.js'
 export { connectMockIdp } from './admin/client.js'
+export { createMockIdp, type CreateOptions, type InProcessMockIdp } from './in-process.js'
 
 /** Options of {@link startMockIdp}. */
 export interface StartOptions {
@@ -85,11 +74,8 @@ export interface TenantHandle extends TenantInfo {
   removeClient(clientId: string): boolean
 }
 
-/** A running mockidp. */
-export interface MockIdp {
-  /** Base URL, e.g. `http://127.0.0.1:53211`. */
-  url: string
-  port: number
+/** The programmatic API, the same in-process ({@link createMockIdp}) and over a socket ({@link startMockIdp}). */
+export interface MockIdpControls {
   /** A tenant by id: its URLs and methods; throws for an unknown id. */
   tenant(id: string): TenantHandle
   /** Ids of all tenants. */
@@ -117,6 +103,13 @@ export interface MockIdp {
    * one is invalid or cannot be served.
    */
   reload(): Promise<string[]>
+}
+
+/** A running mockidp. */
+export interface MockIdp extends MockIdpControls {
+  /** Base URL, e.g. `http://127.0.0.1:53211`. */
+  url: string
+  port: number
   /** Stop listening (and watching). */
   stop(): Promise<void>
 }
@@ -131,59 +124,28 @@ export interface MockIdp {
  * await idp.stop()
  */
 export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
-  const source = configSource({ config: opts.config, configFile: opts.configFile, merge: opts.merge, env: opts.env ?? process.env, port: opts.port ?? 0, host: opts.host })
-  const { config, profiles } = source.load()
-  const idp: Idp = createIdp(config, profiles)
-  const statePath = opts.stateFile ? resolve(opts.stateFile) : config.stateFile
+  const { idp, source } = openIdp(opts)
+  const statePath = opts.stateFile ? resolve(opts.stateFile) : idp.config.stateFile
   // loaded only when asked for: most runs (tests) want a clean start
   const state = statePath ? (await import('./state/state-file.js')).openStateFile(idp, statePath) : undefined
   for (const line of state?.report ?? []) console.log(`mockidp: ${line}`)
-  const listening = await serve(idp, { port: config.port, host: config.host })
+  const listening = await serve(idp, { port: idp.config.port, host: idp.config.host })
   const reload = () => reloadIdp(idp, source, () => listening.update())
   idp.reload = reload
-  let watcher: ConfigWatch | undefined
-  if (opts.watch && source.file) {
-    const report = opts.onReload ?? ((err: Error | undefined) => err && console.error(`mockidp: kept the running config; ${err.message}`))
-    watcher = watchAndReload(source.file, reload, report)
-  }
+  const watcher = watchIf(opts, source, reload)
 
   const originOf = (id: string): string => {
     const t = idp.tenant(id)
     if (t && !t.servers.length && t.config.hosts?.length) return `http://${t.config.hosts[0]}:${listening.port}`
     return idp.config.publicUrl ?? listening.tenantUrls.get(id) ?? listening.url
   }
-  return {
+  return withControls(controls(idp, originOf, reload), {
     url: listening.url,
     port: listening.port,
-    get tenantIds() {
-      return idp.tenants.map((t) => t.id)
-    },
-    get clock() {
-      return idp.clock
-    },
-    tenant(id) {
-      const origin = originOf(id)
-      return {
-        ...describeTenant(idp, id, origin),
-        issueTokens: async (o = {}) => mintTokens(idp, id, o, origin),
-        createCode: (o) => createCode(idp, id, o),
-        upsertUser: (u) => upsertUser(idp, id, u),
-        removeUser: (hint) => removeUser(idp, id, hint),
-        upsertClient: (c) => upsertClient(idp, id, c),
-        removeClient: (clientId) => removeClient(idp, id, clientId),
-      }
-    },
-    journal: (filter) => idp.journal.entries(filter),
-    clearJournal: () => idp.journal.clear(),
-    injectFault: (fault) => injectFault(idp, fault),
-    faults: () => idp.faults.all(),
-    clearFaults: (id) => idp.faults.remove(id),
-    reset: () => idp.reset(),
-    reload,
     async stop() {
       watcher?.close()
       await listening.close()
       state?.close()
     },
-  }
+  })
 }

@@ -117,6 +117,7 @@ export function corsMiddleware(server: ServerRuntime, methods: string): Middlewa
       return new Response(null, { status: 204, headers })
     }
     await next()
+    if (c.res.type === 'error') return undefined // a dropped connection in-process (Response.error()): nothing to decorate
     const headers = c.res.headers
     appendVary(headers, 'Origin')
     if (allowed) {

@@ -4,8 +4,17 @@ import type { Idp } from '../runtime/idp.js'
 /** How a tenant is reached: by path under any host, or at the root of its own host name. */
 export type Mount = 'path' | 'host'
 
-/** The origin a request was addressed to, from its Host header. */
-export const requestOrigin = (c: Context, fallbackHost: string): string => `http://${c.req.header('host') ?? fallbackHost}`
+/** What the in-process engine passes as Hono's `env`: the origin it was addressed at (scheme included). */
+export interface InProcessBindings {
+  origin: string
+}
+
+/**
+ * The origin a request was addressed to: in-process, the request URL's own (it may be `https:`, as
+ * under MSW); over a socket, `http://` and its Host header.
+ */
+export const requestOrigin = (c: Context, fallbackHost: string): string =>
+  (c.env as Partial<InProcessBindings> | undefined)?.origin ?? `http://${c.req.header('host') ?? fallbackHost}`
 
 /**
  * The browser-facing origin, the issuer's base: the configured public URL, else the request's own.

@@ -3,8 +3,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import type { Idp } from '../runtime/idp.js'
-import type { Tenant } from '../runtime/tenant.js'
-import { buildApp } from './app.js'
+import { buildRouting, pick, type GroupKey } from './routing.js'
 
 /** A running listener set: the main port plus any tenant with its own port. */
 export interface Listening {
@@ -17,13 +16,6 @@ export interface Listening {
   /** Rebuild the apps from `idp.tenants` (hot reload): ports stay; a new tenant port is opened, a vanished one closed. */
   update(): Promise<void>
   close(): Promise<void>
-}
-
-/** The host name of a Host header, without port, lowercased. */
-function hostnameOf(host: string | undefined): string {
-  if (!host) return ''
-  const h = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!
-  return h.toLowerCase()
 }
 
 /** Header on every response marking it as a mock's. */
@@ -59,18 +51,14 @@ export async function serve(idp: Idp, opts: { port: number; host: string }): Pro
 
   // The apps are rebuilt from idp.tenants on a hot reload; the listening sockets stay.
   const route = () => {
-    const groups = new Map<number | undefined, Tenant[]>([[undefined, []]])
-    for (const t of idp.tenants) groups.set(t.config.port, [...(groups.get(t.config.port) ?? []), t])
-    // Tenants reached by host name get their own app, chosen by the Host header before any routing.
+    const r = buildRouting(idp, (key) => origin(key).slice('http://'.length))
+    const listener = (app: { fetch: Parameters<typeof getRequestListener>[0] }): Listener => getRequestListener(app.fetch)
     const hosts = new Map<string, Listener>()
-    for (const t of idp.tenants) {
-      if (!t.hostServers.length) continue
-      const hostApp = getRequestListener(buildApp(idp, [t], t.config.hosts![0]!, 'host').fetch)
-      for (const h of t.config.hosts!) hosts.set(h.toLowerCase(), hostApp)
-    }
-    const apps = new Map<number | undefined, Listener>()
-    for (const [key, tenants] of groups) apps.set(key, getRequestListener(buildApp(idp, tenants, origin(key).slice('http://'.length)).fetch))
-    return { groups, hosts, apps }
+    const byApp = new Map<unknown, Listener>() // a host tenant's names share one app
+    for (const [h, app] of r.hosts) hosts.set(h, byApp.get(app) ?? byApp.set(app, listener(app)).get(app)!)
+    const apps = new Map<GroupKey, Listener>()
+    for (const [key, app] of r.apps) apps.set(key, listener(app))
+    return { groups: r.groups, hosts, apps }
   }
   let routing = route()
 
@@ -78,8 +66,7 @@ export async function serve(idp: Idp, opts: { port: number; host: string }): Pro
     const server = createServer((req, res) => {
       // Every response says it comes from a mock (set here, it costs Hono nothing per request).
       res.setHeader(MOCK_HEADER, MOCK_HEADER_VALUE)
-      const byHost = routing.hosts.size === 0 ? undefined : routing.hosts.get(hostnameOf(req.headers.host))
-      void (byHost ?? routing.apps.get(key) ?? routing.apps.get(undefined)!)(req, res)
+      void pick(routing, req.headers.host, key)(req, res)
     })
     server.keepAliveTimeout = 5000
     servers.set(key, server)

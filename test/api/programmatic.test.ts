@@ -24,6 +24,7 @@ describe('exports', () => {
         "OAuthError",
         "configSchema",
         "connectMockIdp",
+        "createMockIdp",
         "describeTenant",
         "mergeConfig",
         "startMockIdp",

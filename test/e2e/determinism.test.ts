@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { startMockIdp, type MockIdp } from '../../src/index.js'
+import { createMockIdp, startMockIdp, type MockIdp } from '../../src/index.js'
 import { defaultCfg, T0 } from '../helpers/idp.js'
 
 const running: MockIdp[] = []
@@ -7,13 +7,22 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((i) => i.stop()))
 })
 
-/** A fixed request sequence touching every tenant, grant and format; returns every response's bytes. */
-async function replay(idp: MockIdp): Promise<string[]> {
+type Fetch = (url: URL, init: RequestInit) => Promise<Response>
+/** Headers a socket adds (framing, date); every other header is compared. */
+const TRANSPORT = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length'])
+const headersOf = (res: Response) => [...res.headers].filter(([k]) => !TRANSPORT.has(k)).map(([k, v]) => `${k}: ${v}`).join('\n')
+
+/**
+ * A fixed request sequence touching every tenant, grant and format; returns every response's bytes
+ * (status, Location, body; with `withHeaders`, the other headers too).
+ */
+async function replay(idp: MockIdp, through: Fetch = (url, init) => fetch(url, init), withHeaders = false): Promise<string[]> {
   const out: string[] = []
   const origin = new URL(idp.url)
   const send = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(new URL(path, origin), { ...init, redirect: 'manual' })
+    const res = await through(new URL(path, origin), { ...init, redirect: 'manual' })
     out.push(`${res.status} ${res.headers.get('location') ?? ''} ${await res.text()}`)
+    if (withHeaders) out.push(headersOf(res))
     return res
   }
   const form = (f: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(f).toString() })
@@ -29,7 +38,7 @@ async function replay(idp: MockIdp): Promise<string[]> {
       const res = await send(`${base}${authz}?${q}`)
       const code = new URL(res.headers.get('location')!).searchParams.get('code')!
       const tokRes = await send(`${base}/token`, form({ grant_type: 'authorization_code', code, redirect_uri: redirect, client_id: id, client_secret: secret }))
-      const tokens = JSON.parse(out[out.length - 1]!.split(' ').slice(2).join(' ')) as Record<string, string>
+      const tokens = JSON.parse(out[out.length - (withHeaders ? 2 : 1)]!.split(' ').slice(2).join(' ')) as Record<string, string>
       expect(tokRes.status).toBe(200)
       if (tokens.refresh_token) await send(`${base}/token`, form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: id, client_secret: secret }))
     }
@@ -53,6 +62,20 @@ describe('determinism', () => {
     // repeated identical requests still get distinct values
     const ccTokens = ra.slice(-2).map((r) => JSON.parse(r.split(' ').slice(2).join(' ')).access_token)
     expect(ccTokens[0]).not.toBe(ccTokens[1])
+  })
+
+  it('createMockIdp().fetch answers the same bytes as the server, headers included', async () => {
+    const cfg = () => defaultCfg({ clock: T0, publicUrl: 'http://idp.test:9000' })
+    const server = await startMockIdp({ config: cfg(), env: {} })
+    running.push(server)
+    const engine = createMockIdp({ config: cfg(), env: {} })
+    // the same request URLs, so that Host headers (and the journal) match
+    const viaSocket = await replay(server, (url, init) => fetch(url, init), true)
+    const inProcess = await replay(server, (url, init) => engine.fetch(url, init), true)
+    expect(viaSocket.length).toBeGreaterThan(40)
+    expect(inProcess).toEqual(viaSocket)
+    expect(inProcess.some((h) => h.includes('x-mockidp: mock identity provider'))).toBe(true)
+    expect(engine.journal().map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual(server.journal().map((e) => `${e.method} ${e.path} ${e.status}`))
   })
 
   it('a different seed gives different values; unrelated requests do not shift each other', async () => {
