@@ -38,11 +38,11 @@ export interface InProcessMockIdp extends MockIdpControls {
   /**
    * Answer a request the way the server would, byte for byte, for the origin it is addressed to
    * (`https://demo.authing.cn/oidc/token` is answered as that host): tenants reached by host name
-   * are chosen by the URL's host, the others by path. Never rejects; a dropped-connection fault
-   * answers `Response.error()`.
+   * are chosen by the URL's host, the others by path. Rejects only where `new Request()` throws
+   * (an invalid URL); a dropped-connection fault answers `Response.error()`.
    */
   fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>
-  /** Whether a request to `url` reaches this mock's host-mounted tenants (its other tenants answer on any origin). */
+  /** Whether a request to `url` reaches this mock's host-mounted tenants (its other tenants answer on any origin); `false` for a malformed URL. */
   servesHost(url: string | URL): boolean
   /** Host names of tenants reached by host (`hosts` in the config), lowercased. */
   readonly hosts: string[]
@@ -203,7 +203,14 @@ export function createMockIdp(opts: CreateOptions = {}): InProcessMockIdp {
     get tenantPaths() {
       return idp.tenants.filter((t) => t.servers.length).map((t) => t.rootPath)
     },
-    servesHost: (url: string | URL) => routing.hosts.has(new URL(url).hostname.toLowerCase()),
+    servesHost(url: string | URL) {
+      if (routing.hosts.size === 0) return false
+      try {
+        return routing.hosts.has(new URL(url).hostname.toLowerCase())
+      } catch {
+        return false // not a URL: not ours
+      }
+    },
     async fetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
       const req = input instanceof Request && init === undefined ? input : new Request(input, init)
       const url = new URL(req.url)

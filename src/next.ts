@@ -43,9 +43,10 @@ export function forwardedOrigin(request: Request, trust = true): string {
   if (!trust) return own.origin
   const proto = first(request, 'x-forwarded-proto')
   const host = first(request, 'x-forwarded-host') ?? request.headers.get('host') ?? own.host
+  // a host name or an IP literal, with an optional port: nothing that could carry a path or user info
+  if (!/^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)) return own.origin
   try {
-    const origin = new URL(`${proto === 'http' || proto === 'https' ? proto : own.protocol.slice(0, -1)}://${host}`)
-    return origin.host === host.toLowerCase() || origin.host === host ? origin.origin : own.origin
+    return new URL(`${proto === 'http' || proto === 'https' ? proto : own.protocol.slice(0, -1)}://${host}`).origin
   } catch {
     return own.origin
   }

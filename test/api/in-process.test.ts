@@ -68,6 +68,7 @@ describe('createMockIdp: the engine without a socket', () => {
     expect(idp.servesHost('https://demo.authing.cn/oidc/token')).toBe(true)
     expect(idp.servesHost('https://DEMO.authing.cn:8443/x')).toBe(true)
     expect(idp.servesHost('https://other.authing.cn/oidc/token')).toBe(false)
+    expect(idp.servesHost('not a url')).toBe(false)
     expect(await issuerAt(idp, 'https://demo.authing.cn/oidc/.well-known/openid-configuration')).toBe('https://demo.authing.cn/oidc')
     expect(idp.tenant('authing-demo').issuer).toBe('http://localhost/authing/demo/oidc') // also on the path mount
   })

@@ -24,7 +24,9 @@ describe('mockidp/next', () => {
   it('ignores malformed forwarded headers', () => {
     expect(forwardedOrigin(new Request('http://localhost:3000/x', { headers: { 'x-forwarded-host': 'a b/c', 'x-forwarded-proto': 'gopher' } }))).toBe('http://localhost:3000')
     expect(forwardedOrigin(new Request('http://localhost:3000/x', { headers: { 'x-forwarded-proto': 'gopher' } }))).toBe('http://localhost:3000')
+    expect(forwardedOrigin(new Request('http://localhost:3000/x', { headers: { 'x-forwarded-host': 'user@evil.example', 'x-forwarded-proto': 'https' } }))).toBe('http://localhost:3000')
     expect(forwardedOrigin(new Request('http://localhost:3000/x', { headers: { 'x-forwarded-host': 'app.example:8443', 'x-forwarded-proto': 'https' } }))).toBe('https://app.example:8443')
+    expect(forwardedOrigin(new Request('http://localhost:3000/x', { headers: { 'x-forwarded-host': 'App.Example:443', 'x-forwarded-proto': 'https' } }))).toBe('https://app.example')
   })
 
   it('POSTs a form body through (token endpoint) and answers CORS preflights', async () => {
