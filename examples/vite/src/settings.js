@@ -2,7 +2,7 @@
 import { WebStorageStateStore } from 'oidc-client-ts'
 
 export const settings = () => ({
-  authority: `${location.origin}/authing/demo/oidc`,
+  authority: '/authing/demo/oidc', // a path: the issuer is this origin plus it
   client_id: 'spa-client',
   redirect_uri: `${location.origin}/`,
   silent_redirect_uri: `${location.origin}/silent.html`,
