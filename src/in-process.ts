@@ -3,7 +3,6 @@ import { createIdp, type Idp } from './runtime/idp.js'
 import { configSource, reloadIdp, watchAndReload, type ConfigSource, type ConfigWatch } from './runtime/reload.js'
 import { buildRouting, pick, type Routing } from './server/routing.js'
 import { MOCK_HEADER, MOCK_HEADER_VALUE } from './server/serve.js'
-import type { InProcessBindings } from './server/origin.js'
 import {
   createCode,
   describeTenant,
@@ -218,8 +217,8 @@ export function createMockIdp(opts: CreateOptions = {}): InProcessMockIdp {
       const port = url.port === '' ? undefined : Number(url.port)
       const app = pick(routing, url.host, routing.groups.has(port) ? port : undefined)
       const forwarded = req.headers.get('host') === url.host ? req : readdress(req, url)
-      const env: InProcessBindings = { origin: url.origin }
-      return marked(await app.fetch(forwarded, env))
+      // the origin each request is answered for: its URL's scheme and the Host set above
+      return marked(await app.fetch(forwarded))
     },
     async stop() {
       watcher?.close()

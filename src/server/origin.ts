@@ -1,20 +1,14 @@
 import type { Context } from 'hono'
 import type { Idp } from '../runtime/idp.js'
+import { isHttps } from '../lib/request.js'
 
 /** How a tenant is reached: by path under any host, or at the root of its own host name. */
 export type Mount = 'path' | 'host'
 
-/** What the in-process engine passes as Hono's `env`: the origin it was addressed at (scheme included). */
-export interface InProcessBindings {
-  origin: string
-}
+export { isHttps }
 
-/**
- * The origin a request was addressed to: in-process, the request URL's own (it may be `https:`, as
- * under MSW); over a socket, `http://` and its Host header.
- */
-export const requestOrigin = (c: Context, fallbackHost: string): string =>
-  (c.env as Partial<InProcessBindings> | undefined)?.origin ?? `http://${c.req.header('host') ?? fallbackHost}`
+/** The origin a request was addressed to: its scheme, and the host of its Host header. */
+export const requestOrigin = (c: Context, fallbackHost: string): string => `${isHttps(c) ? 'https' : 'http'}://${c.req.header('host') ?? fallbackHost}`
 
 /**
  * The browser-facing origin, the issuer's base: the configured public URL, else the request's own.
