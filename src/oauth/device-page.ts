@@ -41,6 +41,8 @@ ${inner}
 
 function entryForm(c: Context<Env>, typed: string, error?: string): Response {
   const action = escapeHtml(c.get('server').paths.deviceVerification!)
+  const alphabet = c.get('server').spec.device!.userCode.alphabet
+  const hint = alphabet === alphabet.toUpperCase() ? 'Upper or lower case, with or without the dash.' : 'The code is case-sensitive.'
   const invalid = error ? ' aria-invalid="true" aria-describedby="code-error"' : ''
   return render(
     c,
@@ -51,7 +53,7 @@ ${error ? `<p class="error" role="alert" id="code-error">${escapeHtml(error)}</p
 <form method="post" action="${action}"><input type="hidden" name="${FIELDS.action}" value="lookup">
 <label for="user_code">Enter the code shown on your device</label>
 <input id="user_code" class="code" name="${FIELDS.code}" value="${escapeHtml(typed)}" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required autofocus${invalid}>
-<p class="hint">The code is case-insensitive where the device shows capitals only; dashes are optional.</p>
+<p class="hint">${hint}</p>
 <p><button class="primary" type="submit">Continue</button></p></form></section>`,
     error ? 400 : 200,
   )
