@@ -47,6 +47,21 @@ export interface FlowStores {
 // tenant that never sees one costs nothing.
 const stores = new WeakMap<Tenant, FlowStores>()
 
+/**
+ * Keep `s` with `tenant` through its life: a reset (which restarts the id counters) clears pending
+ * PAR and device requests with the other issued state; a hot reload hands them to the new tenant.
+ */
+function watch(tenant: Tenant, s: FlowStores): void {
+  tenant.onReset.push(() => {
+    for (const store of Object.values(s)) store.clear()
+  })
+  tenant.onAdopt.push((next) => {
+    if (stores.has(next)) return
+    stores.set(next, s)
+    watch(next, s)
+  })
+}
+
 /** The tenant's PAR and device-flow stores, created on first use. */
 export function flowStores(tenant: Tenant): FlowStores {
   let s = stores.get(tenant)
@@ -63,6 +78,7 @@ export function flowStores(tenant: Tenant): FlowStores {
       userCodes: new TtlStore(tenant.clock, opts('device user codes')),
     }
     stores.set(tenant, s)
+    watch(tenant, s)
   }
   return s
 }

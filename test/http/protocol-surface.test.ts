@@ -266,3 +266,23 @@ describe('device authorization grant (RFC 8628)', () => {
     expect(replay.status).toBe(400)
   })
 })
+
+describe('reset and determinism', () => {
+  it('a reset forgets pushed requests and device codes, and the same requests then give the same values', async () => {
+    const idp = makeIdp()
+    const pushIt = async () =>
+      (await (await idp.request(`${pingone.base}/par`, post({ response_type: 'code', client_id: pingone.clientId, redirect_uri: pingone.redirectUri, scope: 'openid' }, { authorization: basic(pingone.clientId, pingone.clientSecret) }))).json()) as Record<string, string>
+    const deviceIt = async () =>
+      (await (await idp.request(`${asgardeo.base}/device_authorize`, post({ scope: 'openid' }, { authorization: basic(asgardeo.clientId, asgardeo.clientSecret) }))).json()) as Record<string, string>
+    const par1 = await pushIt()
+    const dev1 = await deviceIt()
+    idp.core.reset()
+    const gone = await idp.request(`${pingone.authorize}?${new URLSearchParams({ client_id: pingone.clientId, request_uri: par1.request_uri! })}`)
+    expect(gone.status).toBe(400)
+    const poll = await idp.request(asgardeo.token, post({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: dev1.device_code! }, { authorization: basic(asgardeo.clientId, asgardeo.clientSecret) }))
+    expect(((await poll.json()) as { error: string }).error).toBe('invalid_request')
+    expect((await pushIt()).request_uri).toBe(par1.request_uri)
+    const dev2 = await deviceIt()
+    expect([dev2.device_code, dev2.user_code]).toEqual([dev1.device_code, dev1.user_code])
+  })
+})

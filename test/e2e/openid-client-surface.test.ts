@@ -75,3 +75,22 @@ describe('openid-client: device authorization grant (RFC 8628)', () => {
     30_000,
   )
 })
+
+describe('openid-client: hybrid flow (code id_token), c_hash checked by the client', () => {
+  const authing = { tenant: 'authing-demo', clientId: '5e37979f7b757ead14c534af', secret: '64b517f8de3648091654eb4ee9b479d3' }
+  it.each([authing, asgardeo])('$tenant', async (c) => {
+    const config = await discover(c)
+    client.useCodeIdTokenResponseType(config)
+    const nonce = client.randomNonce()
+    const state = client.randomState()
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: 'http://localhost:3000/callback', scope: 'openid profile email', nonce, state, login_hint: 'test1', response_mode: 'fragment' })
+    expect(url.searchParams.get('response_type')).toBe('code id_token')
+    const res = await fetch(url, { redirect: 'manual' })
+    expect(res.status).toBe(302)
+    const callback = new URL(res.headers.get('location')!)
+    expect(callback.hash).toContain('id_token=')
+    const tokens = await client.authorizationCodeGrant(config, callback, { expectedNonce: nonce, expectedState: state })
+    expect(tokens.claims()!.nonce).toBe(nonce)
+    expect(tokens.access_token).toBeTypeOf('string')
+  })
+})
