@@ -143,6 +143,23 @@ describe('Pushed Authorization Requests (RFC 9126)', () => {
     expect(await late.text()).toContain('invalid_request_uri')
   })
 
+  it('a pushed request survives the login page: the post-back carries the request_uri, consumed on success', async () => {
+    const idp = makeIdp()
+    const { request_uri } = (await (await push(idp, pingone, { state: 'via-login' })).json()) as Record<string, string>
+    const page = await idp.request(`${pingone.authorize}?${new URLSearchParams({ client_id: pingone.clientId, request_uri: request_uri! })}`)
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    const form = /<li><form method="post" action="([^"]+)">([\s\S]*?)<button/.exec(html)!
+    const fields = Object.fromEntries([...form[2]!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))]))
+    expect(fields.request_uri).toBe(request_uri)
+    const done = await idp.request(form[1]!, post(fields))
+    expect(done.status).toBe(302)
+    const loc = new URL(done.headers.get('location')!)
+    expect(loc.searchParams.get('state')).toBe('via-login')
+    expect(loc.searchParams.has('code')).toBe(true)
+    expect((await idp.request(form[1]!, post(fields))).status).toBe(400)
+  })
+
   it('a request_uri is bound to the client that pushed it', async () => {
     const idp = makeIdp()
     const { request_uri } = (await (await push(idp, pingone, {})).json()) as Record<string, string>
