@@ -9,9 +9,8 @@ import { flowStores, type DeviceRecord } from '../runtime/flow-stores.js'
 import { authenticateClient } from './client-auth.js'
 import { OAuthError } from './errors.js'
 import { readForm, requireParams } from './params.js'
-import { issueTokens } from './issue.js'
 import { checkClientScopes, splitScope, type GrantHandler } from './token/grant.js'
-import { refreshPolicy } from './token/refresh-token.js'
+import { issueUserTokens } from './token/user-grant.js'
 
 /** The grant type a client needs for the device flow (RFC 8628 §3.4). */
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
@@ -125,16 +124,5 @@ export const deviceCodeGrant: GrantHandler = (c, params, { client }) => {
   if (!user) throw new OAuthError('device_code_not_found')
   rec.status = 'consumed'
   const scopes = splitScope(rec.scope)
-  return issueTokens({
-    server,
-    origin: c.get('origin'),
-    client,
-    user,
-    scopes,
-    parent: rec.deviceCode,
-    authTime: rec.authTime,
-    sid: rec.sid,
-    idToken: scopes.includes('openid'),
-    refresh: refreshPolicy(server, client, scopes) ? { kind: 'new' } : { kind: 'none' },
-  })
+  return issueUserTokens(c, client, user, scopes, rec.deviceCode, { authTime: rec.authTime, sid: rec.sid })
 }

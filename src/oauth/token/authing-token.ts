@@ -1,11 +1,10 @@
 import { epochSeconds } from '../../lib/clock.js'
 import { OAuthError } from '../errors.js'
 import { requireParams } from '../params.js'
-import { issueTokens } from '../issue.js'
 import { verifyTenantJwt } from '../subject-token.js'
 import type { GrantHandler } from './grant.js'
 import { checkClientScopes, splitScope } from './grant.js'
-import { refreshPolicy } from './refresh-token.js'
+import { issueUserTokens } from './user-grant.js'
 
 /**
  * Authing's `http://authing.cn/oidc/grant_type/authing_token`: an Authing user token (an id_token
@@ -22,16 +21,6 @@ export const authingTokenGrant: GrantHandler = (c, params, { client }) => {
   const scopes = splitScope(params.get('scope') || 'openid')
   checkClientScopes(client, scopes)
   const { user } = subject
-  return issueTokens({
-    server,
-    origin: c.get('origin'),
-    client,
-    user,
-    scopes,
-    parent: ['authing_token', client.clientId, params.get('token')!, scopes.join(' ')].join('\u0000'),
-    authTime: epochSeconds(server.tenant.clock),
-    sid: `authing-token-${user.sub}`,
-    idToken: scopes.includes('openid'),
-    refresh: refreshPolicy(server, client, scopes) ? { kind: 'new' } : { kind: 'none' },
-  })
+  const parent = ['authing_token', client.clientId, params.get('token')!, scopes.join(' ')].join('\u0000')
+  return issueUserTokens(c, client, user, scopes, parent, { authTime: epochSeconds(server.tenant.clock), sid: `authing-token-${user.sub}` })
 }

@@ -1,10 +1,9 @@
 import { OAuthError } from '../errors.js'
 import { requireParams } from '../params.js'
-import { issueTokens } from '../issue.js'
 import { accessTokenSubject, verifyTenantJwt } from '../subject-token.js'
 import type { GrantHandler } from './grant.js'
 import { checkClientScopes, splitScope } from './grant.js'
-import { refreshPolicy } from './refresh-token.js'
+import { issueUserTokens } from './user-grant.js'
 
 /** RFC 8693 §3 token type identifiers. */
 export const TOKEN_TYPE = {
@@ -32,16 +31,9 @@ export const tokenExchangeGrant: GrantHandler = async (c, params, { client }) =>
   if (!subject) throw new OAuthError('subject_token_invalid')
   const scopes = params.has('scope') ? splitScope(params.get('scope')) : splitScope(subject.scope)
   checkClientScopes(client, scopes)
-  const body = await issueTokens({
-    server,
-    origin: c.get('origin'),
-    client,
-    user: subject.user,
-    scopes,
-    parent: ['tx', client.clientId, token, scopes.join(' ')].join('\u0000'),
-    idToken: false,
-    refresh: spec.refresh && refreshPolicy(server, client, scopes) ? { kind: 'new' } : { kind: 'none' },
-  })
+  const parent = ['tx', client.clientId, token, scopes.join(' ')].join('\u0000')
+  // RFC 8693 issues the requested token type only: no id_token
+  const body = await issueUserTokens(c, client, subject.user, scopes, parent, { idToken: false, ...(spec.refresh ? {} : { refresh: { kind: 'none' } as const }) })
   const values: Record<string, unknown> = { ...body, issued_token_type: TOKEN_TYPE.accessToken }
   const out: Record<string, unknown> = {}
   for (const f of spec.fields) if (values[f] !== undefined) out[f] = values[f]
