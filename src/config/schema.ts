@@ -40,14 +40,27 @@ export const clientSchema = {
     },
     grantTypes: {
       type: 'array',
-      items: { enum: ['authorization_code', 'refresh_token', 'client_credentials', 'password'] },
-      description: 'Grants the app may use. Default: authorization_code and refresh_token.',
+      items: {
+        enum: [
+          'authorization_code',
+          'refresh_token',
+          'client_credentials',
+          'password',
+          'implicit',
+          'urn:ietf:params:oauth:grant-type:device_code',
+          'urn:ietf:params:oauth:grant-type:token-exchange',
+          'http://authing.cn/oidc/grant_type/authing_token',
+        ],
+      },
+      description: 'Grants the app may use ("implicit" allows the token and id_token response types). Default: authorization_code and refresh_token.',
     },
     scopes: { type: 'array', items: { type: 'string' }, description: 'Scopes the app may request; default: any the profile knows.' },
     pkceRequired: { type: 'boolean', description: 'Require PKCE even for a confidential client (always required for public clients).' },
     jwks: { type: 'object', description: 'Public JWK Set for private_key_jwt client authentication.' },
     idTokenSigningAlg: { enum: ['RS256', 'HS256'], description: 'Authing apps may sign id_tokens with HS256 (the client secret).' },
     accessTokenTtl: { type: 'integer', minimum: 1, maximum: 315360000, description: 'Lifetime in seconds of this app\'s access tokens (every vendor makes it an application setting). Default: the vendor\'s.' },
+    accessTokenFormat: { enum: ['jwt', 'opaque'], description: 'Asgardeo\'s per-app "Access token type": "jwt" issues JWT access tokens (at+jwt) where the profile defines them. Default: the profile\'s format.' },
+    parRequired: { type: 'boolean', description: 'The app must use the pushed authorization request endpoint (PingOne "Require Pushed Authorization Request").' },
   },
 } as const
 

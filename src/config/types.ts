@@ -19,6 +19,10 @@ export interface ClientConfig {
   idTokenSigningAlg?: 'RS256' | 'HS256'
   /** Lifetime in seconds of this app's access tokens; default: the vendor's. */
   accessTokenTtl?: number
+  /** Asgardeo's per-app "Access token type": `jwt` issues the profile's `jwtAccessToken`. Default: the profile's own format. */
+  accessTokenFormat?: 'jwt' | 'opaque'
+  /** The client must push its authorization requests (RFC 9126 §6; PingOne `par_requirement: REQUIRED`). */
+  parRequired?: boolean
 }
 
 /** Most live items each tenant holds at once; reaching one refuses new issuance. Default 100000 each. */

@@ -23,11 +23,18 @@ export function resolveAccessToken(server: ServerRuntime, token: string): Access
   const now = epochSeconds(tenant.clock)
   if (server.accessHeaderB64 === undefined) {
     const rec = tenant.accessTokens.get(token)
-    if (!rec || rec.serverId !== server.id || rec.revoked || rec.exp <= now) return undefined
-    return { sub: rec.sub, clientId: rec.clientId, scope: rec.scope, iat: rec.iat, exp: rec.exp, format: 'opaque' }
+    if (rec && rec.serverId === server.id && !rec.revoked && rec.exp > now) return { sub: rec.sub, clientId: rec.clientId, scope: rec.scope, iat: rec.iat, exp: rec.exp, format: 'opaque' }
+    // a client whose accessTokenFormat is "jwt" holds the profile's jwtAccessToken instead
+    return server.jwtAccessHeaderB64 === undefined || rec ? undefined : resolveJwt(server, token, server.jwtAccessHeaderB64, now)
   }
+  return resolveJwt(server, token, server.accessHeaderB64, now)
+}
+
+/** A JWT access token of this server with the given encoded header: signature, expiry, revocation. */
+function resolveJwt(server: ServerRuntime, token: string, headerB64: string, now: number): AccessGrant | undefined {
+  const tenant = server.tenant
   const dot = token.lastIndexOf('.')
-  if (!token.startsWith(`${server.accessHeaderB64}.`) || dot <= server.accessHeaderB64.length) return undefined
+  if (!token.startsWith(`${headerB64}.`) || dot <= headerB64.length) return undefined
   const input = token.slice(0, dot)
   const sig = Buffer.from(token.slice(dot + 1), 'base64url')
   if (!verify('sha256', Buffer.from(input), server.key.publicKey, sig)) return undefined

@@ -14,11 +14,16 @@ import { errorPage } from './pages.js'
 import { checkClientScopes, splitScope } from './token/index.js'
 import { signIn } from './sign-in.js'
 import { sessionState } from './check-session.js'
+import { checkResponseType, defaultResponseMode, normalizeResponseType } from './response-type.js'
+import { consumePushedRequest, resolvePushedRequest } from './pushed-request.js'
+import { frontChannelParams } from './implicit.js'
 
 /** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1). */
 export interface AuthorizationRequest {
   client: Client
   redirectUri: string
+  /** `response_type`, normalized (sorted values). */
+  responseType: string
   responseMode: ResponseMode
   state: string | undefined
   scopes: string[]
@@ -34,32 +39,50 @@ export interface AuthorizationRequest {
  */
 export async function authorizationEndpoint(c: Context<Env>): Promise<Response> {
   const server = c.get('server')
-  let params: Params
   let req: AuthorizationRequest | undefined
   try {
-    params = c.req.method === 'POST' ? await readForm(c) : readQuery(c)
-    const { client, redirectUri } = checkClient(server, params)
-    const mode = (params.get('response_mode') ?? 'query') as ResponseMode
-    const modeOk = server.spec.authorization.responseModes.includes(mode)
-    req = {
-      client,
-      redirectUri,
-      responseMode: modeOk ? mode : 'query',
-      state: params.get('state'),
-      scopes: [],
-      nonce: params.get('nonce'),
-      codeChallenge: params.get('code_challenge'),
-      codeChallengeMethod: undefined,
-      params,
-    }
-    if (!modeOk) throw new OAuthError('unsupported_response_mode')
-    checkRequest(server, req)
-    return await signIn(c, req, completeAuthorization)
+    const raw = c.req.method === 'POST' ? await readForm(c) : readQuery(c)
+    const params = resolvePushedRequest(server, raw)
+    const checked = parseAuthorizationRequest(server, params, { pushed: false, onRedirectable: (r) => (req = r) })
+    return await signIn(c, checked, completeAuthorization)
   } catch (err) {
     if (!(err instanceof OAuthError)) throw err
     if (!req || NOT_REDIRECTABLE.has(err.reason)) return errorPage(c, err)
     return redirectError(c, req, err)
   }
+}
+
+/**
+ * Check an authorization request's parameters (here, or pushed to the PAR endpoint). Client and
+ * redirect URI come first; `onRedirectable` then receives the request, so that later errors can be
+ * sent back to the client. `pushed`: the request arrived at the PAR endpoint.
+ */
+export function parseAuthorizationRequest(
+  server: ServerRuntime,
+  params: Params,
+  opts: { pushed: boolean; onRedirectable?: (req: AuthorizationRequest) => void },
+): AuthorizationRequest {
+  const { client, redirectUri } = checkClient(server, params)
+  const responseType = normalizeResponseType(params.get('response_type') ?? '')
+  const fallbackMode = defaultResponseMode(responseType)
+  const mode = (params.get('response_mode') ?? fallbackMode) as ResponseMode
+  const modeOk = server.spec.authorization.responseModes.includes(mode)
+  const req: AuthorizationRequest = {
+    client,
+    redirectUri,
+    responseType,
+    responseMode: modeOk ? mode : fallbackMode,
+    state: params.get('state'),
+    scopes: [],
+    nonce: params.get('nonce'),
+    codeChallenge: params.get('code_challenge'),
+    codeChallengeMethod: undefined,
+    params,
+  }
+  opts.onRedirectable?.(req)
+  if (!modeOk) throw new OAuthError('unsupported_response_mode')
+  checkRequest(server, req, opts.pushed)
+  return req
 }
 
 /** Resolve the client and the redirect URI; failures here are shown, never redirected. */
@@ -79,13 +102,13 @@ function checkClient(server: ServerRuntime, params: Params): { client: Client; r
   return { client, redirectUri }
 }
 
-function checkRequest(server: ServerRuntime, req: AuthorizationRequest): void {
+function checkRequest(server: ServerRuntime, req: AuthorizationRequest, pushed: boolean): void {
   const { params, client } = req
   const spec = server.spec.authorization
-  const responseType = params.get('response_type')
-  if (!responseType) throw new OAuthError('authz_missing_parameter', { params: ['response_type'] })
-  if (!spec.responseTypes.includes(responseType)) throw new OAuthError('unsupported_response_type')
-  if (!client.grantTypes.includes('authorization_code')) throw new OAuthError('authz_unauthorized_client')
+  if (!params.get('response_type')) throw new OAuthError('authz_missing_parameter', { params: ['response_type'] })
+  checkResponseType(server, client, req.responseType, req.responseMode, req.nonce)
+  // RFC 9126 §5: a client registered to push its requests may not send them any other way
+  if (!pushed && client.parRequired && server.spec.par && !params.has('request_uri')) throw new OAuthError('par_required')
   req.scopes = splitScope(params.get('scope') ?? spec.defaultScope)
   if (spec.requireOpenidScope && !req.scopes.includes('openid')) throw new OAuthError('authz_openid_required')
   checkClientScopes(client, req.scopes, 'authz_invalid_scope')
@@ -93,13 +116,37 @@ function checkRequest(server: ServerRuntime, req: AuthorizationRequest): void {
     const method = params.get('code_challenge_method') ?? 'plain'
     if (!server.spec.pkce.methods.includes(method as PkceMethod)) throw new OAuthError('authz_invalid_challenge_method')
     req.codeChallengeMethod = method as PkceMethod
-  } else if (client.public || client.pkceRequired) {
+  } else if ((client.public || client.pkceRequired) && req.responseType.split(' ').includes('code')) {
     throw new OAuthError('authz_pkce_required')
   }
 }
 
-/** Issue a code for `user` and send it to the client. */
-export function completeAuthorization(c: Context<Env>, req: AuthorizationRequest, user: User, session: { sid: string; authTime: number }): Response {
+/**
+ * Answer the request for `user`: a code, and for implicit and hybrid response types the tokens
+ * the authorization endpoint issues itself.
+ */
+export async function completeAuthorization(c: Context<Env>, req: AuthorizationRequest, user: User, session: { sid: string; authTime: number }): Promise<Response> {
+  const server = c.get('server')
+  const types = req.responseType.split(' ')
+  const out: [string, string][] = []
+  const code = types.includes('code') ? issueCode(c, req, user, session) : undefined
+  if (code !== undefined) out.push(['code', code])
+  if (types.includes('token') || types.includes('id_token')) out.push(...(await frontChannelParams(c, req, user, session, code)))
+  if (req.state !== undefined) out.push(['state', req.state])
+  for (const [k, v] of server.extraRedirectParams({ session_state: sessionState(req.client.clientId, new URL(req.redirectUri).origin, session.sid) })) out.push([k, v])
+  consumePushedRequest(server, req.params)
+  const order = server.spec.authorization.frontChannelFields
+  if (order && out.length > 1) out.sort(([a], [b]) => rank(order, a) - rank(order, b))
+  return respondToClient(req.redirectUri, req.responseMode, out)
+}
+
+const rank = (order: readonly string[], key: string): number => {
+  const i = order.indexOf(key)
+  return i === -1 ? order.length : i
+}
+
+/** Store an authorization code for the request and return it. */
+function issueCode(c: Context<Env>, req: AuthorizationRequest, user: User, session: { sid: string; authTime: number }): string {
   const server = c.get('server')
   const tenant = server.tenant
   const scope = req.scopes.join(' ')
@@ -126,10 +173,7 @@ export function completeAuthorization(c: Context<Env>, req: AuthorizationRequest
     rec.codeChallengeMethod = req.codeChallengeMethod ?? 'plain'
   }
   tenant.codes.set(code, rec)
-  const out: [string, string][] = [['code', code]]
-  if (req.state !== undefined) out.push(['state', req.state])
-  for (const [k, v] of server.extraRedirectParams({ session_state: sessionState(req.client.clientId, new URL(req.redirectUri).origin, session.sid) })) out.push([k, v])
-  return respondToClient(req.redirectUri, req.responseMode, out)
+  return code
 }
 
 /** Send an authorization error back to the client (RFC 6749 §4.1.2.1). */

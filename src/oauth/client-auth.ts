@@ -54,7 +54,13 @@ export interface AuthenticatedClient {
  * Authenticate the client of a back-channel request (RFC 6749 §2.3, OIDC Core §9). Exactly one
  * method may be used; it must be one the profile supports and the client is registered for.
  */
-export async function authenticateClient(c: Context<Env>, server: ServerRuntime, params: Params): Promise<AuthenticatedClient> {
+export async function authenticateClient(
+  c: Context<Env>,
+  server: ServerRuntime,
+  params: Params,
+  /** `idOnly`: a bare `client_id` identifies even a confidential client (the profile's `clientIdOnlyGrants`). */
+  opts: { idOnly?: boolean } = {},
+): Promise<AuthenticatedClient> {
   const tenant = server.tenant
   const header = c.req.header('authorization')
   let basic: BasicCredentials | undefined
@@ -85,6 +91,7 @@ export async function authenticateClient(c: Context<Env>, server: ServerRuntime,
   if (!client) throw new OAuthError('unknown_client', { client_id: clientId })
 
   const method: ClientAuthMethod = basic ? 'client_secret_basic' : bodySecret !== undefined ? 'client_secret_post' : 'none'
+  if (method === 'none' && opts.idOnly) return { client, method }
   const allowed = client.tokenEndpointAuthMethod
     ? [client.tokenEndpointAuthMethod]
     : client.public

@@ -53,6 +53,25 @@ export type Reason =
   | 'not_found'
   | 'limit_reached'
   | 'server_error'
+  // implicit and hybrid flows
+  | 'authz_unauthorized_response_type'
+  | 'authz_response_mode_not_allowed'
+  // RFC 9126 (PAR)
+  | 'invalid_request_uri'
+  | 'request_uri_not_supported'
+  | 'par_required'
+  | 'par_request_uri_not_allowed'
+  // RFC 8628 (device authorization grant)
+  | 'device_unauthorized_client'
+  | 'device_code_not_found'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'access_denied'
+  | 'expired_token'
+  // RFC 8693 (token exchange) and Authing's authing_token grant
+  | 'subject_token_invalid'
+  | 'unsupported_token_type'
+  | 'authing_token_invalid'
 
 /** Reasons found before `client_id` and `redirect_uri` are known good: never redirected to the client. */
 export const NOT_REDIRECTABLE: ReadonlySet<Reason> = new Set<Reason>([
@@ -60,6 +79,8 @@ export const NOT_REDIRECTABLE: ReadonlySet<Reason> = new Set<Reason>([
   'authz_unknown_client',
   'authz_redirect_uri_mismatch',
   'end_session_bad_redirect',
+  'invalid_request_uri',
+  'request_uri_not_supported',
 ])
 
 /**

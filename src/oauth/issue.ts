@@ -33,6 +33,12 @@ export interface Grant {
   authTimeRequired?: boolean | undefined
   /** Per-call claim overrides (minted tokens in tests). */
   extraClaims?: Record<string, unknown>
+  /** Issue an access token (default true; `response_type=id_token` issues none). */
+  accessToken?: boolean
+  /** `state` of an authorization response, for the id_token's `s_hash`. */
+  state?: string | undefined
+  /** Issued by the authorization endpoint (implicit, hybrid): the id_token uses `authorizationClaims`. */
+  frontChannel?: boolean
 }
 
 /** Issue a value of `format` that no live entry of `store` holds (deterministic; see lib/ids). */
@@ -57,7 +63,8 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
   const now = epochSeconds(tenant.clock)
   const { issuer } = server.urls(grant.origin)
   const scope = grant.scopes.join(' ')
-  const at = spec.accessToken
+  const jwtAt = client.accessTokenFormat === 'jwt' && spec.jwtAccessToken !== undefined
+  const at = jwtAt ? spec.jwtAccessToken! : spec.accessToken
   const atTtl = client.accessTokenTtl ?? at.ttl
   const atExp = now + atTtl
 
@@ -103,13 +110,14 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
     user,
   }
 
-  let accessToken: string
-  if (at.format === 'jwt') {
+  let accessToken: string | undefined
+  if (grant.accessToken === false) accessToken = undefined
+  else if (at.format === 'jwt') {
     const jti = uniqueId(grant, 'jti', at.jti ?? { kind: 'random', alphabet: 'nanoid', length: 21 })
     if (family !== undefined) tenant.grants.add(family, { kind: 'jti', value: jti, exp: atExp })
     const claims = buildClaims(tenant.profile, at.claims, at.values, { ...base, exp: atExp, jti }, [])
     if (grant.extraClaims) Object.assign(claims, grant.extraClaims)
-    accessToken = await signRs256(server.accessHeaderB64!, claims, server.key.privateKey, spec.json)
+    accessToken = await signRs256(jwtAt ? server.jwtAccessHeaderB64! : server.accessHeaderB64!, claims, server.key.privateKey, spec.json)
   } else {
     accessToken = uniqueId(grant, 'at', at.format, tenant.accessTokens)
     const rec: AccessRecord = { token: accessToken, serverId: server.id, clientId: client.clientId, scope, iat: now, exp: atExp, revoked: false }
@@ -129,12 +137,13 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
       ...base,
       exp: now + it.ttl,
       nonce: grant.nonce,
-      at_hash: halfHash(accessToken),
+      at_hash: accessToken === undefined ? undefined : halfHash(accessToken),
       c_hash: grant.code === undefined ? undefined : halfHash(grant.code),
+      s_hash: grant.state === undefined ? undefined : halfHash(grant.state),
       jti: it.jti ? uniqueId(grant, 'idjti', it.jti) : undefined,
       isk: grant.sid === undefined ? undefined : sessionKey(grant.sid),
     }
-    const claims = buildClaims(tenant.profile, it.claims, it.values, ctx, grant.scopes)
+    const claims = buildClaims(tenant.profile, (grant.frontChannel && it.authorizationClaims) || it.claims, it.values, ctx, grant.scopes)
     if (grant.authTimeRequired && claims.auth_time === undefined && grant.authTime !== undefined) claims.auth_time = grant.authTime
     if (grant.extraClaims) Object.assign(claims, grant.extraClaims)
     idToken =
@@ -145,11 +154,11 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
 
   const values: Record<string, unknown> = {
     access_token: accessToken,
-    token_type: spec.tokenResponse.tokenType,
-    expires_in: atTtl + at.expiresInSkew,
+    token_type: accessToken === undefined ? undefined : spec.tokenResponse.tokenType,
+    expires_in: accessToken === undefined ? undefined : atTtl + at.expiresInSkew,
     refresh_token: refreshToken,
     id_token: idToken,
-    scope,
+    scope: accessToken === undefined ? undefined : scope,
   }
   const body: Record<string, unknown> = {}
   for (const f of spec.tokenResponse.fields) if (values[f] !== undefined) body[f] = values[f]

@@ -74,7 +74,7 @@ function readMaxAge(params: Params): number | undefined {
 }
 
 /** A fresh authentication: replace the browser's session with a new one and issue the code. */
-function startSession(c: Context<Env>, req: AuthorizationRequest, user: User, complete: Complete): Response {
+async function startSession(c: Context<Env>, req: AuthorizationRequest, user: User, complete: Complete): Promise<Response> {
   const tenant = c.get('server').tenant
   tenant.sessions.end(sessionHandle(c))
   // derived from this sign-in's own inputs, not a per-user counter: concurrent flows of one user get
@@ -82,13 +82,13 @@ function startSession(c: Context<Env>, req: AuthorizationRequest, user: User, co
   const flow = [tenant.id, 'sid', user.sub, req.client.clientId, req.redirectUri, req.state ?? '', req.nonce ?? '', req.codeChallenge ?? '', req.scopes.join(' ')]
   const sid = formatId(tenant.ids, flow, { kind: 'uuid', version: 4 })
   const session = tenant.sessions.start(user.sub, sid)
-  const res = complete(c, req, user, { sid, authTime: session.authTime })
+  const res = await complete(c, req, user, { sid, authTime: session.authTime })
   res.headers.append('set-cookie', sessionCookie(c.get('server'), session))
   return res
 }
 
 /** Single sign-on: the session's user, `sid` and `auth_time`, without a login page. */
-function resumeSession(c: Context<Env>, req: AuthorizationRequest, session: SessionRecord, complete: Complete): Response {
+function resumeSession(c: Context<Env>, req: AuthorizationRequest, session: SessionRecord, complete: Complete): Promise<Response> {
   const user = c.get('server').tenant.userBySub(session.sub)!
   return complete(c, req, user, { sid: session.sid, authTime: session.authTime })
 }

@@ -15,8 +15,26 @@ export type EndpointName =
   | 'checkSession'
   /** A vendor's "who am I" REST API (Authing's `/api/v3/get-profile`), shaped by `ServerSpec.userProfile`. */
   | 'userProfile'
+  /** RFC 9126 Pushed Authorization Requests (PingOne `/as/par`, Asgardeo `/oauth2/par`). */
+  | 'par'
+  /** RFC 8628 §3.1 device authorization endpoint. */
+  | 'deviceAuthorization'
+  /** RFC 8628 §3.3 the page where the user enters the user code (mockidp's own page at the vendor's path). */
+  | 'deviceVerification'
 
-export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'password'
+export type GrantType =
+  | 'authorization_code'
+  | 'refresh_token'
+  | 'client_credentials'
+  | 'password'
+  /** Front-channel tokens (`response_type` with `token` or `id_token`); never sent to the token endpoint. */
+  | 'implicit'
+  /** RFC 8628 §3.4. */
+  | 'urn:ietf:params:oauth:grant-type:device_code'
+  /** RFC 8693. */
+  | 'urn:ietf:params:oauth:grant-type:token-exchange'
+  /** Authing's legacy-token grant: an Authing id_token in `token` for a fresh token set. */
+  | 'http://authing.cn/oidc/grant_type/authing_token'
 
 export type ClientAuthMethod =
   | 'client_secret_basic'
@@ -40,6 +58,11 @@ export type OAuthErrorCode =
   | 'unsupported_response_type'
   | 'login_required'
   | 'server_error'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'access_denied'
+  | 'expired_token'
+  | 'invalid_request_uri'
   | (string & {})
 
 /**
@@ -102,6 +125,11 @@ export interface ServerSpec {
     defaultScope: string
     /** Extra parameters on the success redirect (WSO2's `session_state`). */
     extraParams: Record<string, string>
+    /**
+     * Order of the parameters of an implicit or hybrid response (`code`, `access_token`,
+     * `token_type`, `expires_in`, `scope`, `id_token`, `state`, and the `extraParams`); default that order.
+     */
+    frontChannelFields?: string[]
   }
   token: { redirectUriRequired: boolean }
   /** `reuseRevokes`: a replayed code revokes the tokens it issued (RFC 6749 §4.1.2 SHOULD). */
@@ -115,7 +143,26 @@ export interface ServerSpec {
     values?: Record<string, unknown>
     jti?: IdFormat
     onRefresh: boolean
+    /**
+     * Claims of an id_token the authorization endpoint issues (implicit and hybrid flows), where
+     * the vendor's list differs from the token endpoint's (oidc-provider adds `c_hash`, `s_hash`).
+     * Default `claims`.
+     */
+    authorizationClaims?: ClaimItem[]
   }
+  /** RFC 9126 Pushed Authorization Requests, where the vendor serves them (`paths.par`). */
+  par?: ParSpec
+  /** RFC 8628 device authorization grant, where the vendor serves it (`paths.deviceAuthorization`). */
+  device?: DeviceSpec
+  /** RFC 8693 token exchange, where the vendor documents it. */
+  tokenExchange?: TokenExchangeSpec
+  /**
+   * The access token of a client whose `accessTokenFormat` is `"jwt"` (Asgardeo's per-app "Access
+   * token type: JWT"): replaces `accessToken` for that client.
+   */
+  jwtAccessToken?: TokenSpec
+  /** Grants the token endpoint accepts with a bare `client_id` even from a confidential client (Authing SDKs send no secret with `authing_token`). */
+  clientIdOnlyGrants?: GrantType[]
   tokenResponse: { fields: string[]; tokenType: string; headers: Record<string, string> }
   userinfo: { claims: ClaimItem[]; values?: Record<string, unknown>; tokenFrom: ('header' | 'query' | 'body')[] }
   introspection: { fields: string[] }
@@ -129,6 +176,43 @@ export interface ServerSpec {
   userProfile?: { body: unknown; error: { status: number; body: unknown } }
   errors: ErrorSpec
   discovery?: Record<string, unknown>
+}
+
+/** RFC 9126: how pushed requests are answered and how long their `request_uri` lives. */
+export interface ParSpec {
+  /** Seconds a `request_uri` stays valid (`expires_in`). */
+  ttl: number
+  /** Prefix of the `request_uri` (RFC 9126 §2.2 shows `urn:ietf:params:oauth:request_uri:`). */
+  requestUriPrefix: string
+  requestUriFormat: IdFormat
+  /** Body key order of the 201 response. */
+  fields: string[]
+}
+
+/** RFC 8628: the device authorization response and the polling rules. */
+export interface DeviceSpec {
+  /** Seconds the device code lives (`expires_in`). */
+  ttl: number
+  /** Seconds between polls (`interval`); a faster poll gets `slow_down` when `slowDown` is set. */
+  interval: number
+  slowDown: boolean
+  deviceCodeFormat: IdFormat
+  /** The user code: characters drawn from `alphabet`, grouped by `-` every `group` characters (0: none). */
+  userCode: { alphabet: string; length: number; group: number }
+  /** Body key order of the device authorization response. */
+  fields: string[]
+  /** Query parameter of `verification_uri_complete` that carries the user code. */
+  completeParam: string
+}
+
+/** RFC 8693: which subject tokens are accepted and the response's key order. */
+export interface TokenExchangeSpec {
+  /** `subject_token_type` values accepted (the vendor's documented ones). */
+  subjectTokenTypes: string[]
+  /** Body key order; `issued_token_type` joins the token-response fields. */
+  fields: string[]
+  /** Issue a refresh token too (Asgardeo does when the app has the refresh grant). */
+  refresh: boolean
 }
 
 export interface TenantParamSpec {

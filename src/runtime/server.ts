@@ -3,9 +3,10 @@ import { b64url } from '../lib/json.js'
 import type { SigningKey } from '../keys/keystore.js'
 import type { ClientAuthMethod, EndpointName, ServerSpec } from '../profiles/types.js'
 import type { Tenant } from './tenant.js'
+import { spaceSet } from '../lib/space-set.js'
 
 /** Endpoints a browser visits; the others are called server to server. */
-const FRONT_CHANNEL = new Set(['authorization', 'endSession', 'checkSession'])
+const FRONT_CHANNEL = new Set(['authorization', 'endSession', 'checkSession', 'deviceVerification'])
 
 /** Absolute URLs of one server for one origin. */
 export interface ServerUrls {
@@ -26,6 +27,10 @@ export class ServerRuntime {
   readonly idHeaderB64: string | undefined
   /** Client-auth methods usable with a client secret. */
   readonly secretMethods: ClientAuthMethod[]
+  /** The profile's response types, each normalized (sorted values). */
+  readonly responseTypes: ReadonlySet<string>
+  /** Encoded header of the per-client JWT access token (`jwtAccessToken`), if the profile has one. */
+  readonly jwtAccessHeaderB64: string | undefined
   private readonly issuerTemplate: Compiled
   private readonly urlCache = new Map<string, ServerUrls>()
   private readonly discoveryCache = new Map<string, string>()
@@ -50,6 +55,8 @@ export class ServerRuntime {
     this.accessHeaderB64 = spec.accessToken.format === 'jwt' ? b64url(JSON.stringify(renderValue(spec.accessToken.header, keyVars))) : undefined
     this.idHeaderB64 = spec.idToken && spec.openid ? b64url(JSON.stringify(renderValue(spec.idToken.header, keyVars))) : undefined
     this.secretMethods = spec.clientAuthMethods.filter((m) => m !== 'none' && m !== 'private_key_jwt')
+    this.responseTypes = new Set(spec.authorization.responseTypes.map(spaceSet))
+    this.jwtAccessHeaderB64 = spec.jwtAccessToken ? b64url(JSON.stringify(renderValue(spec.jwtAccessToken.header, keyVars))) : undefined
     this.extraParamTemplates = Object.entries(spec.authorization.extraParams).map(([k, v]) => [k, compile(v)])
   }
 

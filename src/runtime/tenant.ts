@@ -99,6 +99,10 @@ export class Tenant {
   /** What each grant issued, for replay revocation. */
   readonly grants: GrantIndex
   readonly limits: Required<LimitsConfig>
+  /** Called by every `loadFixtures()` (a reset): stores kept beside the tenant forget their state too. */
+  readonly onReset: (() => void)[] = []
+  /** Called by `adopt()` with the tenant taking over (hot reload): stores kept beside the tenant move to it. */
+  readonly onAdopt: ((next: Tenant) => void)[] = []
 
   constructor(
     readonly config: TenantConfig,
@@ -143,6 +147,7 @@ export class Tenant {
     this.runtime.clients.clear()
     this.applyFixtures()
     for (const store of [this.codes, this.refreshTokens, this.accessTokens, this.revokedJtis, this.sessions, this.grants]) store.clear()
+    for (const reset of this.onReset) reset()
     const now = Math.floor(this.clock.now() / 1000)
     for (const c of this.config.codes ?? []) {
       const user = this.findUser(c.user)!
@@ -253,6 +258,7 @@ export class Tenant {
     for (const [k, v] of old.runtime.users) this.runtime.users.set(k, v)
     for (const [k, v] of old.runtime.clients) this.runtime.clients.set(k, v)
     this.applyFixtures()
+    if (old instanceof Tenant) for (const move of old.onAdopt) move(this)
     const serverIds = new Set(this.profile.servers.map((s) => s.id))
     const why = (r: { clientId: string; serverId: string; sub?: string | undefined }): string | undefined => {
       if (!serverIds.has(r.serverId)) return `server ${r.serverId} is gone`

@@ -14,6 +14,9 @@ import { introspectionEndpoint, revocationEndpoint } from '../oauth/introspect.j
 import { endSessionEndpoint } from '../oauth/end-session.js'
 import { checkSessionEndpoint } from '../oauth/check-session.js'
 import { userProfileEndpoint } from '../oauth/user-profile.js'
+import { pushedAuthorizationRequestEndpoint } from '../oauth/par.js'
+import { deviceAuthorizationEndpoint } from '../oauth/device.js'
+import { deviceVerificationEndpoint } from '../oauth/device-page.js'
 import type { Env } from './env.js'
 import { backOrigin, frontOrigin, type Mount } from './origin.js'
 import { ADMIN_PATH, observeRequests } from '../journal/observe.js'
@@ -34,6 +37,9 @@ const endpoints: Record<EndpointName, { methods: string[]; handler: Endpoint; co
   endSession: { methods: ['GET', 'POST'], handler: endSessionEndpoint },
   checkSession: { methods: ['GET'], handler: checkSessionEndpoint },
   userProfile: { methods: ['GET'], handler: userProfileEndpoint, cors: 'GET' },
+  par: { methods: ['POST'], handler: pushedAuthorizationRequestEndpoint, cors: 'POST' },
+  deviceAuthorization: { methods: ['POST'], handler: deviceAuthorizationEndpoint, cors: 'POST' },
+  deviceVerification: { methods: ['GET', 'POST'], handler: deviceVerificationEndpoint },
 }
 
 

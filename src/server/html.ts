@@ -33,7 +33,7 @@ export function brandPalette(color: string): { brand: string; onBrand: string; r
 }
 
 /** A small self-contained HTML page (no external assets: the mock runs offline). */
-export function page(title: string, body: string, opts: { color?: string } = {}): string {
+export function page(title: string, body: string, opts: { color?: string; css?: string } = {}): string {
   const { brand, onBrand, ring } = brandPalette(opts.color ?? '#444')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -67,5 +67,5 @@ details{margin:4px 24px 12px;font-size:13px;color:var(--muted)}summary{cursor:po
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0 0}dt{font-weight:600}dd{margin:0;word-break:break-all}
 .warn{font-size:12px;color:var(--muted);text-align:center;padding:0 24px 16px;margin:0}
 code{background:#f0f1f3;padding:1px 4px;border-radius:4px;font-size:.92em}
-</style></head><body><main>${body}</main></body></html>`
+${opts.css ?? ''}</style></head><body><main>${body}</main></body></html>`
 }

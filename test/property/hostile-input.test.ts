@@ -7,9 +7,9 @@ import { authorize, makeIdp, post, TENANTS } from '../helpers/idp.js'
 const RUNS = Number(process.env.FC_RUNS ?? 1500)
 const SEED = Number(process.env.FC_SEED ?? 20261123)
 
-const PARAMS = ['grant_type', 'code', 'redirect_uri', 'client_id', 'client_secret', 'code_verifier', 'refresh_token', 'scope', 'username', 'password', 'token', 'token_type_hint', 'response_type', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'response_mode', 'prompt', 'login_hint', 'max_age', 'access_token', 'client_assertion', 'client_assertion_type', 'id_token_hint', 'post_logout_redirect_uri']
+const PARAMS = ['grant_type', 'code', 'redirect_uri', 'client_id', 'client_secret', 'code_verifier', 'refresh_token', 'scope', 'username', 'password', 'token', 'token_type_hint', 'response_type', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'response_mode', 'prompt', 'login_hint', 'max_age', 'access_token', 'client_assertion', 'client_assertion_type', 'id_token_hint', 'post_logout_redirect_uri', 'request_uri', 'device_code', 'user_code', 'subject_token', 'subject_token_type', 'requested_token_type', 'mockidp_action', 'mockidp_user']
 const value = fc.oneof(
-  fc.constantFrom('authorization_code', 'refresh_token', 'client_credentials', 'password', 'openid profile', 'S256', 'plain', 'none', 'login', 'test1', '5e37979f7b757ead14c534af', 'spa-client', 'http://localhost:3000/callback', '61yhuOVrgyhKlFTU~bnEKA_fnnz', 'eyJhbGciOiJub25lIn0.e30.', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', '%', '%zz', '\u0000', '<script>'),
+  fc.constantFrom('authorization_code', 'refresh_token', 'client_credentials', 'password', 'openid profile', 'S256', 'plain', 'none', 'login', 'test1', '5e37979f7b757ead14c534af', 'spa-client', 'http://localhost:3000/callback', '61yhuOVrgyhKlFTU~bnEKA_fnnz', 'eyJhbGciOiJub25lIn0.e30.', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:token-exchange', 'http://authing.cn/oidc/grant_type/authing_token', 'urn:ietf:params:oauth:token-type:jwt', 'urn:ietf:params:oauth:request_uri:x', 'id_token token', 'code id_token', 'id_token', 'form_post', 'approve', 'deny', '%', '%zz', '\u0000', '<script>'),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 60 }),
   fc.string({ minLength: 2000, maxLength: 5000 }),
@@ -29,7 +29,8 @@ function endpoints(t: (typeof TENANTS)[number]): string[] {
   const root = t.token.replace(/\/token$/, '')
   const list = [t.token, t.authorize, t.userinfo, t.discovery, `${root}/jwks`, `${root}/introspect`, `${root}/revoke`, `${root}/token/introspection`, `${root}/token/revocation`, `${root}/.well-known/jwks.json`, `${root}/session/end`, `${root}/signoff`]
   if (t.id === 'genauth-demo') list.push('/genauth/demo/oauth/token', '/genauth/demo/oauth/auth', '/genauth/demo/oauth/me')
-  if (t.id === 'asgardeo-demo') list.push('/asgardeo/t/bifrost/oidc/logout')
+  if (t.id === 'asgardeo-demo') list.push('/asgardeo/t/bifrost/oidc/logout', `${root}/par`, `${root}/device_authorize`, '/asgardeo/t/bifrost/authenticationendpoint/device.do')
+  if (t.id === 'pingone-demo') list.push(`${root}/par`, `${root}/device_authorization`, '/pingone/0f4e2a8c-6b1d-4c3e-9a7f-2d5b8e1c4a60/device')
   return list
 }
 

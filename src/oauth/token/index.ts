@@ -10,12 +10,19 @@ import { authorizationCodeGrant } from './authorization-code.js'
 import { refreshTokenGrant } from './refresh-token.js'
 import { clientCredentialsGrant } from './client-credentials.js'
 import { passwordGrant } from './password.js'
+import { tokenExchangeGrant } from './token-exchange.js'
+import { authingTokenGrant } from './authing-token.js'
+import { deviceCodeGrant } from '../device.js'
 
-const grants: Record<GrantType, GrantHandler> = {
+// `implicit` is absent: it is an authorization-endpoint flow, unknown to the token endpoint
+const grants: Partial<Record<GrantType, GrantHandler>> = {
   authorization_code: authorizationCodeGrant,
   refresh_token: refreshTokenGrant,
   client_credentials: clientCredentialsGrant,
   password: passwordGrant,
+  'urn:ietf:params:oauth:grant-type:device_code': deviceCodeGrant,
+  'urn:ietf:params:oauth:grant-type:token-exchange': tokenExchangeGrant,
+  'http://authing.cn/oidc/grant_type/authing_token': authingTokenGrant,
 }
 
 /**
@@ -26,8 +33,9 @@ export async function tokenEndpoint(c: Context<Env>): Promise<Response> {
   const server = c.get('server')
   if (c.req.method !== 'POST') throw new OAuthError('invalid_method')
   const params = await readForm(c)
-  const auth = await authenticateClient(c, server, params)
   const grantType = params.get('grant_type')
+  const idOnly = grantType !== undefined && (server.spec.clientIdOnlyGrants ?? []).includes(grantType as GrantType)
+  const auth = await authenticateClient(c, server, params, { idOnly })
   if (!grantType) throw new OAuthError('missing_grant_type')
   const handler = Object.hasOwn(grants, grantType) ? grants[grantType as GrantType] : undefined
   if (!handler || !server.spec.grants.includes(grantType as GrantType)) throw new OAuthError('unsupported_grant_type', { grant_type: grantType })

@@ -2,10 +2,9 @@ import { epochSeconds } from '../../lib/clock.js'
 import { secretEquals } from '../client-auth.js'
 import { OAuthError } from '../errors.js'
 import { requireParams } from '../params.js'
-import { issueTokens } from '../issue.js'
 import type { GrantHandler } from './grant.js'
 import { checkClientScopes, splitScope } from './grant.js'
-import { refreshPolicy } from './refresh-token.js'
+import { issueUserTokens } from './user-grant.js'
 
 /** Password of a fixture user that does not set one. */
 export const DEFAULT_PASSWORD = 'password'
@@ -23,16 +22,5 @@ export const passwordGrant: GrantHandler = (c, params, { client }) => {
   const scopes = splitScope(params.get('scope') ?? server.spec.authorization.defaultScope)
   checkClientScopes(client, scopes)
   const sid = `pwd-${user.sub}`
-  return issueTokens({
-    server,
-    origin: c.get('origin'),
-    client,
-    user,
-    scopes,
-    parent: `pwd\u0000${client.clientId}\u0000${user.sub}\u0000${scopes.join(' ')}`,
-    authTime: epochSeconds(tenant.clock),
-    sid,
-    idToken: scopes.includes('openid'),
-    refresh: refreshPolicy(server, client, scopes) ? { kind: 'new' } : { kind: 'none' },
-  })
+  return issueUserTokens(c, client, user, scopes, `pwd\u0000${client.clientId}\u0000${user.sub}\u0000${scopes.join(' ')}`, { authTime: epochSeconds(tenant.clock), sid })
 }
