@@ -2,7 +2,7 @@
 // emit type declarations, and write mockidp.schema.json from the validator's own schema.
 import { build } from 'esbuild'
 import { execFileSync } from 'node:child_process'
-import { writeFileSync, rmSync, mkdirSync, chmodSync } from 'node:fs'
+import { writeFileSync, rmSync, mkdirSync, chmodSync, copyFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 
 const root = new URL('..', import.meta.url)
@@ -34,6 +34,9 @@ for (const name of ['vite', 'next', 'msw']) {
 }
 execFileSync(process.execPath, [new URL('node_modules/typescript/bin/tsc', root).pathname, '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' })
 chmodSync(new URL('dist/cli.js', root), 0o755)
+// the console's browser script is served as written (no build step of its own)
+mkdirSync(new URL('dist/console', root), { recursive: true })
+copyFileSync(new URL('src/console/app.js', root), new URL('dist/console/app.js', root))
 writeFileSync(new URL('dist/index.d.ts', root), "export * from './types/index.js'\n")
 writeFileSync(new URL('dist/vite.d.ts', root), "export * from './types/vite.js'\nexport { default } from './types/vite.js'\n")
 for (const name of ['next', 'msw']) writeFileSync(new URL(`dist/${name}.d.ts`, root), `export * from './types/${name}.js'\n`)

@@ -1,4 +1,5 @@
 import { frontOrigin } from '../server/origin.js'
+import { ADMIN_PATH } from '../journal/observe.js'
 import { TrieRouter } from 'hono/router/trie-router'
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -91,6 +92,18 @@ export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
     return fail(c, 500, 'server_error', (err as Error).message)
   })
   app.notFound((c) => fail(c, 404, 'not_found', `no admin endpoint at ${c.req.method} ${c.req.path}`))
+
+  // The console (README: Console): for a browser only, and loaded on first use so that start-up does not pay for it.
+  const ui = () => import('../console/routes.js')
+  const wantsHtml = (c: Context) => /\btext\/html\b/.test(c.req.header('accept') ?? '')
+  const consolePage = async (c: Context) =>
+    wantsHtml(c) ? (await ui()).consoleResponse(c, idp, originOf(c), ADMIN_PATH) : fail(c, 404, 'not_found', `the console at ${ADMIN_PATH}/ is for browsers (Accept: text/html); the JSON API is under ${ADMIN_PATH}/…`)
+  app.get('/', consolePage)
+  app.get('/console/callback', async (c) => (await ui()).consoleResponse(c, idp, originOf(c), ADMIN_PATH, true))
+  app.get('/console/app.js', async (c) => (await ui()).consoleScript(c))
+  app.get('/console/clock', async (c) => (await ui()).consoleClock(c, idp))
+  app.get('/journal/events', async (c) => (await ui()).journalEvents(c, idp))
+  app.post('/tenants/:tenant/verify', async (c) => (await ui()).verifyEndpoint(c, idp))
 
   app.get('/health', (c) =>
     c.json({ status: 'ok', tenants: idp.tenants.map((t) => t.id), journal: { size: idp.journal.size, capacity: idp.journal.capacity }, faults: idp.faults.size }, 200, NO_STORE),

@@ -4,6 +4,7 @@ import type { ServerRuntime } from '../runtime/server.js'
 import type { FaultKind } from '../faults/faults.js'
 import { OAuthError, type Reason } from '../oauth/errors.js'
 import { describeError } from '../oauth/render-error.js'
+import { decodeToken, type DecodedToken } from './tokens.js'
 
 /** One request the IdP received, with its OAuth meaning decoded and every secret redacted. */
 export interface JournalEntry {
@@ -37,6 +38,10 @@ export interface JournalEntry {
   form?: Record<string, string>
   /** The Authorization header's scheme only, e.g. `"Basic [redacted]"`. */
   authorization?: string
+  /** The token endpoint's answer, every token replaced by `"[redacted]"`. */
+  response?: Record<string, unknown>
+  /** Each JWT of that answer (`access_token`, `id_token` …), decoded, with its signature checked. */
+  tokens?: Record<string, DecodedToken>
 }
 
 /** Which entries `journal()` returns; every given field must match. */
@@ -77,6 +82,8 @@ export interface RawEntry {
   fault: { id: string; kind: FaultKind } | undefined
   /** Set for a fault with its own error code (not a profile reason). */
   faultError: { error: string; description: string | undefined } | undefined
+  /** A successful token endpoint answer, as the endpoint built it. */
+  response?: Record<string, unknown> | undefined
   decoded?: JournalEntry
 }
 
@@ -87,7 +94,7 @@ const REDACTED = '[redacted]'
 // Parameter names whose values are credentials: client_secret, client_assertion, code_verifier,
 // password (and the login page's mockidp_password), access/refresh/id tokens, `token` (RFC 7009/7662).
 const SECRET_PARAM = /secret|passw|token|verifier|assertion/i
-const NOT_SECRET = new Set(['token_type_hint', 'client_assertion_type'])
+const NOT_SECRET = new Set(['token_type_hint', 'client_assertion_type', 'token_type'])
 const AUTHENTICATED = new Set<EndpointName>(['token', 'introspection', 'revocation'])
 
 const redact = (params: Iterable<[string, string]>): Record<string, string> => {
@@ -187,6 +194,19 @@ function decode(r: RawEntry): JournalEntry {
     const sp = r.authorization.indexOf(' ')
     e.authorization = sp > 0 ? `${r.authorization.slice(0, sp)} ${REDACTED}` : REDACTED
   }
+  if (r.response) {
+    // the claims are shown, never a token itself: a decoded JWT without its signature cannot be replayed
+    const response: Record<string, unknown> = {}
+    const tokens: Record<string, DecodedToken> = {}
+    for (const [k, v] of Object.entries(r.response)) {
+      const secret = typeof v === 'string' && SECRET_PARAM.test(k) && !NOT_SECRET.has(k)
+      response[k] = secret ? REDACTED : v
+      const jwt = secret && r.server ? decodeToken(r.server, v as string) : undefined
+      if (jwt) tokens[k] = jwt
+    }
+    e.response = response
+    if (Object.keys(tokens).length) e.tokens = tokens
+  }
   return e
 }
 
@@ -210,6 +230,8 @@ export class Journal {
   private next = 0
   private count = 0
   private seq = 0
+  private readonly listeners = new Set<(entry: JournalEntry) => void>()
+  private readonly closers = new Set<() => void>()
 
   constructor(
     private readonly clock: Clock,
@@ -237,6 +259,27 @@ export class Journal {
     this.ring[this.next] = entry
     this.next = (this.next + 1) % this.capacity
     if (this.count < this.capacity) this.count++
+    if (this.listeners.size) {
+      const e = (entry.decoded ??= decode(entry))
+      for (const l of this.listeners) l(e)
+    }
+  }
+
+  /** Hear when the mock stops (live streams end then). */
+  onClose(listener: () => void): void {
+    this.closers.add(listener)
+  }
+
+  /** End every live stream (the server is stopping). */
+  close(): void {
+    for (const l of this.closers) l()
+    this.closers.clear()
+  }
+
+  /** Hear every entry as it is recorded (the console's live list); returns the unsubscribe function. */
+  subscribe(listener: (entry: JournalEntry) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
   /** Entries oldest first, decoded, redacted and filtered. */

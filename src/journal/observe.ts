@@ -115,6 +115,7 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
         headerClientId: route && route.server.spec.clientIdHeaders.length ? headerClientId(c, route.server) : undefined,
         fault: fault ? { id: fault.id, kind: fault.kind } : undefined,
         faultError: outcome?.error,
+        response: answered ? undefined : (c.get('tokenResponse') as Record<string, unknown> | undefined),
       })
     }
     return answered

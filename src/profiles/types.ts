@@ -228,6 +228,12 @@ export interface Profile {
   displayName: string
   brand: { color: string; logoText: string }
   /**
+   * Copy-ready configuration of the vendor's own SDKs, shown in the console with a tenant's values
+   * (`${root}`, `${issuer}`, `${discovery}`, `${clientId}`, `${clientSecret}`, `${redirectUri}`,
+   * `${scope}`, `${scopesJson}`); `for` picks a public or a confidential client.
+   */
+  snippets?: { title: string; for: 'public' | 'confidential'; code: string }[]
+  /**
    * Path under the tenant's basePath, e.g. `/t/${org}`; `params` are the tenant values it needs.
    * `hostPath` is the path when the tenant is reached by its own host name (a custom domain:
    * PingOne drops the envId there); default `path`.

@@ -74,7 +74,9 @@ export class ServerRuntime {
     const url: ServerUrls['url'] = {}
     for (const [name, p] of Object.entries(this.paths)) {
       const origin = FRONT_CHANNEL.has(name) ? front : back
-      if (name === 'discovery') url.discovery = front + (p as string[])[0]
+      if (name === 'discovery') {
+        if ((p as string[]).length) url.discovery = front + (p as string[])[0]
+      }
       else url[name as EndpointName] = origin + (p as string)
     }
     u = { issuer, url }

@@ -97,7 +97,10 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
     })
   })
 
-  if (idp.config.admin?.enabled !== false) app.route(ADMIN_PATH, adminRoutes(idp, fallbackHost))
+  if (idp.config.admin?.enabled !== false) {
+    app.route(ADMIN_PATH, adminRoutes(idp, fallbackHost))
+    app.get(`${ADMIN_PATH}/`, (c) => c.redirect(ADMIN_PATH + (new URL(c.req.url).search || ''), 302)) // the console, typed with a slash
+  }
   app.notFound((c) => c.json({ error: 'not_found', error_description: `no mockidp endpoint at ${c.req.method} ${c.req.path}` }, 404))
   app.onError((err, c) => {
     if (err instanceof OAuthError && c.get('server')) return renderError(c as Context<Env>, err)

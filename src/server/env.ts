@@ -11,5 +11,7 @@ export type Env = {
     server: ServerRuntime
     /** Set by client authentication: the request used HTTP Basic (affects error status/headers). */
     usedBasic: boolean
+    /** The token endpoint's successful answer, for the journal. */
+    tokenResponse: Record<string, unknown>
   }
 }

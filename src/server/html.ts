@@ -17,13 +17,30 @@ function luminance(color: string): number | undefined {
 
 const contrast = (a: number, b: number): number => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)
 
+/** The colour 4% darker (each channel). */
+function darken(color: string): string {
+  const hex = color.length === 4 ? [...color.slice(1)].map((d) => d + d).join('') : color.slice(1)
+  return `#${[0, 2, 4].map((i) => Math.floor(parseInt(hex.slice(i, i + 2), 16) * 0.96).toString(16).padStart(2, '0')).join('')}`
+}
+
 /**
  * Colours derived from a vendor's brand colour so that text on it stays readable (WCAG AA 4.5:1)
  * and focus rings stay visible on white (3:1): some brand colours are too light for white text.
  */
 export function brandPalette(color: string): { brand: string; onBrand: string; ring: string } {
-  const l = luminance(color)
+  let l = luminance(color)
   if (l === undefined) return { brand: color, onBrand: '#fff', ring: '#1d2129' }
+  // a mid-tone that reaches 4.5:1 with neither white nor dark text (Authing's #396aff: 4.48 with
+  // white) is darkened just enough for white text
+  const dark0 = 0.0137
+  if (contrast(l, 1) < 4.5 && contrast(l, dark0) < 4.5) {
+    let c = color
+    while (contrast(l!, 1) < 4.5) {
+      c = darken(c)
+      l = luminance(c)!
+    }
+    color = c
+  }
   const dark = 0.0137 // luminance of #1d2129, the body text colour
   return {
     brand: color,
@@ -45,7 +62,7 @@ export function page(title: string, body: string, opts: { color?: string; css?: 
 main{max-width:440px;margin:6vh auto;background:#fff;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.08);overflow:hidden}
 header{background:var(--brand);color:var(--on-brand);padding:16px 24px}header h1{margin:0;font-size:20px}header p{margin:2px 0 0;opacity:.9;font-size:13px}
 .brand{display:flex;align-items:center;gap:10px}.logo{display:inline-grid;place-items:center;width:32px;height:32px;border-radius:8px;background:var(--on-brand);color:var(--brand);font-weight:700;font-size:16px}
-.brand-name{font-weight:650;font-size:17px;letter-spacing:.2px}.badge{margin-left:auto;font-size:11px;text-transform:uppercase;letter-spacing:.6px;border:1px solid currentColor;border-radius:999px;padding:1px 8px;opacity:.9}
+.brand-name{font-weight:650;font-size:17px;letter-spacing:.2px}.badge{margin-left:auto;font-size:11px;text-transform:uppercase;letter-spacing:.6px;border:1px solid currentColor;border-radius:999px;padding:1px 8px}
 section{padding:20px 24px 4px}section+section{padding-top:4px}
 h1.title{font-size:21px;line-height:1.3;margin:0 0 4px}.context{margin:0 0 16px;color:var(--muted);font-size:13px}
 h2{font-size:14px;margin:0 0 10px;color:var(--muted);font-weight:600}

@@ -107,6 +107,9 @@ export async function serve(idp: Idp, opts: { port: number; host: string }): Pro
       routing = route()
       setUrls()
     },
-    close: () => Promise.all([...servers.values()].map(closeServer)).then(() => undefined),
+    close: () => {
+      idp.journal.close() // live console streams would hold their connections open
+      return Promise.all([...servers.values()].map(closeServer)).then(() => undefined)
+    },
   }
 }

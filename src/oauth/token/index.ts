@@ -41,6 +41,7 @@ export async function tokenEndpoint(c: Context<Env>): Promise<Response> {
   if (!handler || !server.spec.grants.includes(grantType as GrantType)) throw new OAuthError('unsupported_grant_type', { grant_type: grantType })
   if (!auth.client.grantTypes.includes(grantType as GrantType)) throw new OAuthError('unauthorized_grant', { grant_type: grantType })
   const body = await handler(c, params, auth)
+  c.set('tokenResponse', body)
   return new Response(stringify(body, server.spec.json), {
     status: 200,
     headers: { 'content-type': 'application/json; charset=utf-8', ...server.spec.tokenResponse.headers },
