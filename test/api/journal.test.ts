@@ -27,7 +27,7 @@ describe('request journal', () => {
     await fetch(`${idp.url}/no/such/path`)
 
     const entries = idp.journal()
-    expect(entries.map(({ seq: _s, time: _t, query: _q, form: _f, authorization: _a, ...e }) => e)).toEqual([
+    expect(entries.map(({ seq: _s, time: _t, query: _q, form: _f, authorization: _a, response: _r, tokens: _k, ...e }) => e)).toEqual([
       { method: 'GET', path: '/authing/demo/oidc/auth', tenant: 'authing-demo', server: 'oidc', endpoint: 'authorization', clientId: 'spa-client', pkce: true, status: 302 },
       { method: 'POST', path: '/authing/demo/oidc/token', tenant: 'authing-demo', server: 'oidc', endpoint: 'token', grantType: 'authorization_code', clientId: 'spa-client', clientAuthMethod: 'none', pkce: true, status: 200 },
       { method: 'POST', path: '/authing/demo/oidc/token', tenant: 'authing-demo', server: 'oidc', endpoint: 'token', grantType: 'client_credentials', clientId: AUTHING.clientId, clientAuthMethod: 'client_secret_basic', status: 401, error: 'invalid_client', errorDescription: 'client authentication failed' },
@@ -35,6 +35,11 @@ describe('request journal', () => {
       { method: 'GET', path: '/authing/demo/oidc/auth', tenant: 'authing-demo', server: 'oidc', endpoint: 'authorization', clientId: AUTHING.clientId, pkce: false, status: 302, error: 'unsupported_response_type', errorDescription: expect.any(String) },
       { method: 'GET', path: '/no/such/path', status: 404 },
     ])
+    // the token endpoint's answer: no token in it, each JWT decoded and checked against the tenant's key
+    expect(entries[1]!.response).toEqual({ access_token: '[redacted]', token_type: 'Bearer', expires_in: expect.any(Number), id_token: '[redacted]', scope: 'openid' })
+    expect(Object.keys(entries[1]!.tokens ?? {}).sort()).toEqual(['access_token', 'id_token'])
+    expect(entries[1]!.tokens!.id_token!.signature).toBe('valid')
+    expect(entries[1]!.tokens!.id_token!.payload.aud).toBe('spa-client')
     expect(entries[0]!.seq).toBeLessThan(entries[1]!.seq)
     expect(entries[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT/)
     expect(entries[1]!.form).toMatchObject({ grant_type: 'authorization_code', client_id: 'spa-client', code, code_verifier: '[redacted]' })

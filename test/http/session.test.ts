@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeJwt, defaultCfg, makeIdp, post, T0, TENANTS, type TenantCase } from '../helpers/idp.js'
 import { sessionCookieName } from '../../src/oauth/end-session.js'
 import { SESSION_TTL } from '../../src/runtime/sessions.js'
+import { brandPalette } from '../../src/server/html.js'
 
 type Idp = ReturnType<typeof makeIdp>
 
@@ -327,7 +328,7 @@ describe('login page', () => {
     expect(html).toContain('<html lang="en">')
     expect(html).toContain(`<title>Sign in to ${idp.core.tenant(t.id)!.clients.get(t.clientId)!.name} — ${profile.displayName} (mockidp)</title>`)
     expect(html).toContain(`${profile.displayName} · tenant <code>${t.id}</code>`)
-    expect(html).toContain(`--brand:${profile.brand.color}`)
+    expect(html).toContain(`--brand:${brandPalette(profile.brand.color).brand}`)
     expect(html).toContain('<label for="username">')
     expect(html).toContain('<label for="password">')
     expect(html).toContain('focus-visible')
