@@ -1,4 +1,5 @@
 import type { ServerRuntime } from '../runtime/server.js'
+import type { EndpointName } from '../profiles/types.js'
 
 /** Hono context variables set for every tenant request. */
 export type Env = {
@@ -11,5 +12,9 @@ export type Env = {
     server: ServerRuntime
     /** Set by client authentication: the request used HTTP Basic (affects error status/headers). */
     usedBasic: boolean
+    /** The endpoint the route serves (selects `errors.endpoints` overrides). */
+    endpoint: EndpointName
+    /** The body was JSON (a token request where the profile accepts one). */
+    jsonBody: boolean
   }
 }
