@@ -40,7 +40,10 @@ async function main() {
   $('refresh').onclick = async () => {
     try {
       const before = state.accessToken
-      state = await authing.refreshToken() // refresh_token grant, client named by x-authing-app-id
+      // refresh_token grant, client named by x-authing-app-id. Authing issues a refresh token only when
+      // the login asked for offline_access with prompt=consent, which @authing/web never sends: this
+      // reports the SDK's "获取 refresh_token 失败" error here, as it does against Authing.
+      state = await authing.refreshToken()
       await showUser()
       $('refreshed').textContent = state.accessToken !== before ? 'yes' : 'same token'
     } catch (err) {

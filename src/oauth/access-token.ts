@@ -11,6 +11,8 @@ export interface AccessGrant {
   iat: number
   exp: number
   jti?: string
+  /** The token's own `aud` (a JWT's claim); opaque tokens have none. */
+  aud?: unknown
   format: 'jwt' | 'opaque'
 }
 
@@ -52,5 +54,6 @@ function resolveJwt(server: ServerRuntime, token: string, headerB64: string, now
     format: 'jwt',
   }
   if (jti !== undefined) g.jti = jti
+  if (p.aud !== undefined) g.aud = p.aud
   return g
 }

@@ -17,6 +17,8 @@ import { sessionState } from './check-session.js'
 import { checkResponseType, defaultResponseMode, normalizeResponseType } from './response-type.js'
 import { consumePushedRequest, resolvePushedRequest } from './pushed-request.js'
 import { frontChannelParams } from './implicit.js'
+import { grantScopes, promptSet } from './scope-policy.js'
+import { pkceFormatProblem } from './pkce.js'
 
 /** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1). */
 export interface AuthorizationRequest {
@@ -109,10 +111,12 @@ function checkRequest(server: ServerRuntime, req: AuthorizationRequest, pushed: 
   checkResponseType(server, client, req.responseType, req.responseMode, req.nonce)
   // RFC 9126 §5: a client registered to push its requests may not send them any other way
   if (!pushed && client.parRequired && server.spec.par && !params.has('request_uri')) throw new OAuthError('par_required')
-  req.scopes = splitScope(params.get('scope') ?? spec.defaultScope)
+  req.scopes = grantScopes(spec.scopePolicy, client, splitScope(params.get('scope') ?? spec.defaultScope), { prompt: promptSet(params.get('prompt')), responseType: req.responseType })
   if (spec.requireOpenidScope && !req.scopes.includes('openid')) throw new OAuthError('authz_openid_required')
   checkClientScopes(client, req.scopes, 'authz_invalid_scope')
   if (req.codeChallenge !== undefined) {
+    const rule = pkceFormatProblem(req.codeChallenge)
+    if (rule !== undefined) throw new OAuthError('authz_invalid_challenge', { param: 'code_challenge', rule })
     const method = params.get('code_challenge_method') ?? 'plain'
     if (!server.spec.pkce.methods.includes(method as PkceMethod)) throw new OAuthError('authz_invalid_challenge_method')
     req.codeChallengeMethod = method as PkceMethod
@@ -178,10 +182,11 @@ function issueCode(c: Context<Env>, req: AuthorizationRequest, user: User, sessi
 
 /** Send an authorization error back to the client (RFC 6749 §4.1.2.1). */
 export function redirectError(c: Context<Env>, req: AuthorizationRequest, err: OAuthError): Response {
-  const { error, description } = describeError(c.get('server'), err, c.get('origin'))
+  const { error, description, extra } = describeError(c.get('server'), err, c.get('origin'))
   const out: [string, string][] = [
     ['error', error],
     ['error_description', description],
+    ...Object.entries(extra), // node-oidc-provider's err_out: `scope` on invalid_scope
   ]
   if (req.state !== undefined) out.push(['state', req.state])
   return respondToClient(req.redirectUri, req.responseMode, out)

@@ -68,9 +68,11 @@ export async function authenticateClient(
     c.set('usedBasic', true)
     basic = parseBasic(header.slice(6))
   }
-  const bodyId = params.get('client_id')
-  const bodySecret = params.get('client_secret')
-  const assertion = params.get('client_assertion')
+  // WSO2 authenticates clients from form bodies only: credentials inside a JSON body are not seen
+  const bodyAuth = !c.get('jsonBody') || server.spec.token.json?.bodyClientAuth !== false
+  const bodyId = bodyAuth ? params.get('client_id') : undefined
+  const bodySecret = bodyAuth ? params.get('client_secret') : undefined
+  const assertion = bodyAuth ? params.get('client_assertion') : undefined
   // authing-node-sdk sends Basic and the same credentials in the body to introspection/revocation:
   // when both name the same client and secret, count it as Basic; any disagreement is refused.
   const sameAsBasic = basic !== undefined && bodySecret !== undefined && basic.secrets.includes(bodySecret) && (bodyId === undefined || basic.ids.includes(bodyId))
@@ -92,11 +94,14 @@ export async function authenticateClient(
 
   const method: ClientAuthMethod = basic ? 'client_secret_basic' : bodySecret !== undefined ? 'client_secret_post' : 'none'
   if (method === 'none' && opts.idOnly) return { client, method }
-  const allowed = client.tokenEndpointAuthMethod
+  let allowed = client.tokenEndpointAuthMethod
     ? [client.tokenEndpointAuthMethod]
     : client.public
       ? (['none'] as ClientAuthMethod[])
       : server.secretMethods
+  if (server.spec.clientAuth?.secretMethodsInterchangeable && allowed.some((m) => m === 'client_secret_basic' || m === 'client_secret_post')) {
+    allowed = [...allowed, 'client_secret_basic', 'client_secret_post']
+  }
   if (!allowed.includes(method) || !server.spec.clientAuthMethods.includes(method)) {
     throw new OAuthError('auth_method_mismatch', { client_id: clientId })
   }

@@ -6,6 +6,8 @@ export type Reason =
   | 'invalid_method'
   | 'invalid_content_type'
   | 'invalid_body'
+  /** A body of an accepted type (JSON) that does not parse. */
+  | 'malformed_body'
   | 'body_too_large'
   | 'duplicate_parameter'
   | 'missing_parameter'
@@ -33,9 +35,17 @@ export type Reason =
   | 'refresh_client_mismatch'
   | 'refresh_reused'
   | 'invalid_scope'
+  /** A refresh request asks for scopes the refresh token was not granted. */
+  | 'refresh_invalid_scope'
   | 'invalid_user_credentials'
   | 'invalid_token'
   | 'missing_token'
+  /** A bearer token offered in more than one place (header, query, body). */
+  | 'multiple_tokens'
+  /** An Authorization header that is not `Bearer <token>`. */
+  | 'malformed_token_header'
+  /** Revocation of a token issued to another client, where the vendor refuses it. */
+  | 'revoke_foreign_token'
   | 'insufficient_scope'
   | 'authz_missing_client_id'
   | 'authz_unknown_client'
@@ -48,6 +58,10 @@ export type Reason =
   | 'authz_invalid_scope'
   | 'authz_pkce_required'
   | 'authz_invalid_challenge_method'
+  /** A code_challenge that is not 43-128 characters of the RFC 7636 alphabet. */
+  | 'authz_invalid_challenge'
+  /** `prompt=none` together with other prompt values (OIDC Core §3.1.2.1). */
+  | 'prompt_none_combined'
   | 'login_required'
   | 'end_session_bad_redirect'
   | 'not_found'

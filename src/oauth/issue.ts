@@ -158,7 +158,7 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
     expires_in: accessToken === undefined ? undefined : atTtl + at.expiresInSkew,
     refresh_token: refreshToken,
     id_token: idToken,
-    scope: accessToken === undefined ? undefined : scope,
+    scope: accessToken === undefined || (scope === '' && spec.tokenResponse.emptyScope === 'omit') ? undefined : scope,
   }
   const body: Record<string, unknown> = {}
   for (const f of spec.tokenResponse.fields) if (values[f] !== undefined) body[f] = values[f]

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { OAuthError } from './errors.js'
+import type { ServerRuntime } from '../runtime/server.js'
 
 /** Request parameters, each present at most once (RFC 6749 §3.1). */
 export type Params = Map<string, string>
@@ -32,17 +33,53 @@ export function isFormContentType(ct: string | undefined): boolean {
 const formCache = new WeakMap<Request, Params>()
 const bodyCache = new WeakMap<Request, string>()
 
-/** Read a POST form body with the OAuth rules: right content type, size limit, no duplicates. */
-export async function readForm(c: Context): Promise<Params> {
+/** True for `application/json` (parameters such as charset allowed). */
+export function isJsonContentType(ct: string | undefined): boolean {
+  if (!ct) return false
+  const semi = ct.indexOf(';')
+  return (semi === -1 ? ct : ct.slice(0, semi)).trim().toLowerCase() === 'application/json'
+}
+
+/**
+ * Parameters of a JSON object body, the way WSO2's `EndpointUtil.parseJsonTokenRequest` reads one:
+ * scalars as their string value, arrays and objects as their JSON text; `null` members are absent.
+ */
+export function parseJsonParams(text: string): Params {
+  let v: unknown
+  try {
+    v = JSON.parse(text)
+  } catch {
+    throw new OAuthError('malformed_body')
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new OAuthError('malformed_body')
+  const params: Params = new Map()
+  for (const [k, x] of Object.entries(v)) {
+    if (x === null) continue
+    params.set(k, typeof x === 'object' ? JSON.stringify(x) : String(x))
+  }
+  return params
+}
+
+/**
+ * Read a POST form body with the OAuth rules: right content type, size limit, no duplicates.
+ * With `acceptJson` (a profile whose token endpoint takes JSON), a JSON object body is read too
+ * and the request is marked `jsonBody`.
+ */
+export async function readForm(c: Context, acceptJson = false): Promise<Params> {
   const cachedForm = formCache.get(c.req.raw)
   if (cachedForm) return cachedForm
   const ct = c.req.header('content-type')
   const length = c.req.header('content-length')
   if (Number(length ?? 0) > MAX_BODY_BYTES) throw new OAuthError('body_too_large')
-  if (!isFormContentType(ct)) {
+  let params: Params
+  if (acceptJson && isJsonContentType(ct)) {
+    params = parseJsonParams(await readLimited(c, length !== undefined))
+    c.set('jsonBody', true)
+  } else if (!ct && (c.get('server') as ServerRuntime | undefined)?.spec.requestBody?.missingContentType === 'empty') {
+    params = new Map()
+  } else if (!isFormContentType(ct)) {
     throw new OAuthError(ct && /json/i.test(ct) ? 'invalid_body' : 'invalid_content_type')
-  }
-  const params = parseForm(await readLimited(c, length !== undefined))
+  } else params = parseForm(await readLimited(c, length !== undefined))
   formCache.set(c.req.raw, params)
   return params
 }

@@ -61,7 +61,7 @@ export async function signIn(c: Context<Env>, req: AuthorizationRequest, complet
 /** `prompt` as a set; `none` combined with anything else is an error (OIDC Core §3.1.2.1). */
 function readPrompt(params: Params): Set<string> {
   const prompt = new Set((params.get('prompt') ?? '').split(' ').filter(Boolean))
-  if (prompt.has('none') && prompt.size > 1) throw new OAuthError('invalid_parameter', { param: 'prompt' })
+  if (prompt.has('none') && prompt.size > 1) throw new OAuthError('prompt_none_combined', { param: 'prompt' })
   return prompt
 }
 

@@ -7,20 +7,29 @@ import { resolveAccessToken } from './access-token.js'
 import { buildClaims } from './claims.js'
 import { splitScope } from './token/index.js'
 
-/** Find the access token where the vendor accepts it: Bearer header, `?access_token=`, or a form body. */
+/**
+ * Find the access token where the vendor accepts it: Bearer header, `?access_token=`, or a form
+ * body — the first found, or, with `oneTokenSource`, the only one offered.
+ */
 async function findToken(c: Context<Env>): Promise<string | undefined> {
-  const from = c.get('server').spec.userinfo.tokenFrom
+  const spec = c.get('server').spec.userinfo
+  const from = spec.tokenFrom
   const auth = c.req.header('authorization')
-  if (from.includes('header') && auth !== undefined && /^bearer\s/i.test(auth)) return auth.slice(7).trim()
+  const found: string[] = []
+  if (from.includes('header') && auth) {
+    if (/^bearer\s/i.test(auth)) found.push(auth.slice(7).trim())
+    else if (spec.oneTokenSource || spec.refuseMalformedHeader) throw new OAuthError('malformed_token_header')
+  }
   if (from.includes('query')) {
     const q = readQuery(c).get('access_token')
-    if (q) return q
+    if (q) found.push(q)
   }
   if (from.includes('body') && c.req.method === 'POST' && isFormContentType(c.req.header('content-type'))) {
     const b = (await readForm(c)).get('access_token')
-    if (b) return b
+    if (b) found.push(b)
   }
-  return undefined
+  if (spec.oneTokenSource && found.length > 1) throw new OAuthError('multiple_tokens')
+  return found[0]
 }
 
 /** The userinfo endpoint (OIDC Core §5.3): the user's claims for the token's scopes. */

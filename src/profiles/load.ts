@@ -17,7 +17,25 @@ export function merge(base: unknown, over: unknown): unknown {
   if (!isObject(base) || !isObject(over)) return over === undefined ? base : over
   const out: Json = {}
   for (const [k, v] of Object.entries(base)) if (k !== '$comment') out[k] = v
-  for (const [k, v] of Object.entries(over)) if (k !== '$comment') out[k] = REPLACED.has(k) ? merge(undefined, v) : merge(out[k], v)
+  for (const [k, v] of Object.entries(over)) {
+    if (k === '$comment') continue
+    out[k] = REPLACED.has(k) ? merge(undefined, v) : k === 'servers' ? mergeById(out[k], v) : merge(out[k], v)
+  }
+  return out
+}
+
+/**
+ * An extending profile's `servers` merge into the inherited ones by `id` (GenAuth adds a header to
+ * Authing's two servers without restating them); servers with a new id are appended.
+ */
+function mergeById(base: unknown, over: unknown): unknown {
+  if (!Array.isArray(base) || !Array.isArray(over)) return merge(base, over)
+  const out = [...base]
+  for (const s of over) {
+    const i = isObject(s) ? out.findIndex((b) => isObject(b) && b.id === s.id) : -1
+    if (i === -1) out.push(s)
+    else out[i] = merge(out[i], s)
+  }
   return out
 }
 

@@ -82,6 +82,10 @@ export interface ReasonSpec {
   many?: string
   /** Extra body members, e.g. oidc-provider's `scope` on invalid_scope. */
   extra?: Record<string, string>
+  /** Body members of this error, over `ErrorSpec.fields` (WSO2 introspection sends `error` alone). */
+  fields?: string[]
+  /** Response headers of this error (templates like `description`), over `ErrorSpec.headers` (WSO2's revocation answers `text/html`). */
+  headers?: Record<string, string>
 }
 
 export interface ErrorSpec {
@@ -91,6 +95,30 @@ export interface ErrorSpec {
   list: { quote: string; join: 'and' | 'first' | ' ' | ', ' }
   wwwAuthenticate: Record<string, { when: 'basic' | 'always'; value: string }>
   reasons: Record<string, ReasonSpec>
+  /**
+   * Per-endpoint overrides of `reasons`, merged over them: an engine that words the same failure
+   * differently at one endpoint (WSO2's revocation endpoint: every client-auth failure is
+   * "Client Authentication failed.").
+   */
+  endpoints?: Partial<Record<EndpointName, Record<string, Partial<ReasonSpec>>>>
+}
+
+/**
+ * How requested scopes are granted at the authorization endpoint (and, for `unknown`, at the
+ * token endpoint's direct grants). node-oidc-provider v6 drops scopes it does not know and drops
+ * `offline_access` unless `prompt` holds `consent` (lib/actions/authorization/check_scope.js).
+ */
+export interface ScopePolicy {
+  /** Scopes the server knows. Unset: every scope is known. */
+  known?: string[]
+  /** What happens to a scope outside `known`: kept as asked, or silently dropped. */
+  unknown: 'keep' | 'drop'
+  /** Scopes granted only when `prompt` contains the given value, e.g. `{ "offline_access": "consent" }`. */
+  requirePrompt?: Record<string, string>
+  /** Scopes granted only when `response_type` contains the given value, e.g. `{ "offline_access": "code" }`. */
+  requireResponseType?: Record<string, string>
+  /** Scopes granted only to a client registered for the given grant, e.g. `{ "offline_access": "refresh_token" }`. */
+  requireGrant?: Record<string, GrantType>
 }
 
 export interface TokenSpec {
@@ -115,9 +143,22 @@ export interface ServerSpec {
   paths: Partial<Record<Exclude<EndpointName, 'discovery'>, string>> & { discovery?: string | string[] }
   grants: GrantType[]
   clientAuthMethods: ClientAuthMethod[]
+  /**
+   * `secretMethodsInterchangeable`: a client registered for client_secret_basic may send its secret
+   * in the body and the other way round (node-oidc-provider v6 lib/shared/token_auth.js accepts
+   * either secret method for either registration).
+   */
+  clientAuth?: { secretMethodsInterchangeable?: boolean }
+  /** `missingContentType: empty`: a POST without Content-Type reads as an empty form instead of being refused. */
+  requestBody?: { missingContentType?: 'empty' | 'refuse' }
   /** Headers that may name the client (Authing SDKs send `x-authing-app-id`). */
   clientIdHeaders: string[]
-  pkce: { methods: PkceMethod[] }
+  /**
+   * `unexpectedVerifier`: a code_verifier sent for a code issued without a challenge is `check`ed
+   * (format, then a failed verification: node-oidc-provider v6) or `ignore`d (WSO2
+   * OAuth2Util.validatePKCE skips PKCE when the code has no challenge and PKCE is optional).
+   */
+  pkce: { methods: PkceMethod[]; unexpectedVerifier?: 'check' | 'ignore' }
   authorization: {
     requireOpenidScope: boolean
     responseTypes: string[]
@@ -130,8 +171,18 @@ export interface ServerSpec {
      * `token_type`, `expires_in`, `scope`, `id_token`, `state`, and the `extraParams`); default that order.
      */
     frontChannelFields?: string[]
+    /** Which requested scopes are granted; unset: all of them. */
+    scopePolicy?: ScopePolicy
   }
-  token: { redirectUriRequired: boolean }
+  token: {
+    redirectUriRequired: boolean
+    /**
+     * JSON token requests (`Content-Type: application/json`): refused unless set. WSO2 accepts them
+     * (OAuth2TokenEndpoint `@Consumes("application/json")`) but its client authentication reads
+     * only form bodies, so `bodyClientAuth: false` ignores credentials inside the JSON.
+     */
+    json?: { bodyClientAuth: boolean }
+  }
   /** `reuseRevokes`: a replayed code revokes the tokens it issued (RFC 6749 §4.1.2 SHOULD). */
   code: { format: IdFormat; ttl: number; reuseRevokes?: boolean }
   accessToken: TokenSpec
@@ -163,9 +214,38 @@ export interface ServerSpec {
   jwtAccessToken?: TokenSpec
   /** Grants the token endpoint accepts with a bare `client_id` even from a confidential client (Authing SDKs send no secret with `authing_token`). */
   clientIdOnlyGrants?: GrantType[]
-  tokenResponse: { fields: string[]; tokenType: string; headers: Record<string, string> }
-  userinfo: { claims: ClaimItem[]; values?: Record<string, unknown>; tokenFrom: ('header' | 'query' | 'body')[] }
-  introspection: { fields: string[] }
+  /** `emptyScope`: `omit` leaves out a `scope` that would be `""` (RFC 6749 §5.1 makes it optional). */
+  tokenResponse: { fields: string[]; tokenType: string; headers: Record<string, string>; emptyScope?: 'omit' | 'send' }
+  /**
+   * Revocation: `headers` of the successful response (WSO2 sends `Content-Type: application/json`
+   * with an empty body); `foreignToken: refuse` answers `revoke_foreign_token` for a token issued
+   * to another client (node-oidc-provider v6), `ignore` (default) answers 200 and keeps it.
+   */
+  revocation?: {
+    headers?: Record<string, string>
+    foreignToken?: 'ignore' | 'refuse'
+    /** Revoking a refresh token revokes every token of its grant (node-oidc-provider v6 revocation.js `revokeGrant`; WSO2 revokes the token pair). */
+    refreshRevokesGrant?: boolean
+    /** Revoking an (opaque) access token revokes its grant's tokens, the refresh token too (WSO2: access and refresh token are one row). */
+    accessRevokesGrant?: boolean
+  }
+  /** Headers on every HTML page of the front channel (login, error, logout, form_post), e.g. `X-Frame-Options`. */
+  pages?: { headers: Record<string, string> }
+  /**
+   * `oneTokenSource`: a token offered in more than one place, or an Authorization header that is
+   * not `Bearer <token>`, is refused (node-oidc-provider v6 OIDCContext.getAccessToken).
+   */
+  userinfo: {
+    claims: ClaimItem[]
+    values?: Record<string, unknown>
+    tokenFrom: ('header' | 'query' | 'body')[]
+    oneTokenSource?: boolean
+    /** An Authorization header that is not `Bearer <token>` is refused, not skipped (WSO2 UserInforRequestDefaultValidator). */
+    refuseMalformedHeader?: boolean
+  }
+  /** `refreshTokenType`: `token_type` of an introspected refresh token; `null` leaves it out (default `Refresh`). */
+  /** `publicOwnOnly`: a client authenticating with `none` sees only its own tokens as active (node-oidc-provider v6 allowedPolicy). */
+  introspection: { fields: string[]; refreshTokenType?: string | null; publicOwnOnly?: boolean }
   jwks: { fields: string[] }
   endSession: { requireRegisteredPostLogoutUri: boolean }
   /**

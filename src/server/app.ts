@@ -22,8 +22,12 @@ import { backOrigin, frontOrigin, type Mount } from './origin.js'
 import { ADMIN_PATH, observeRequests } from '../journal/observe.js'
 import { adminRoutes } from '../admin/routes.js'
 import { CORS_METHODS, corsMiddleware } from './cors.js'
+import { withPageHeaders } from './page-headers.js'
 
 type Endpoint = (c: Context<Env>) => Response | Promise<Response>
+
+/** Endpoints that answer with HTML pages (login, error, form_post, logout); not the check-session iframe, which exists to be framed. */
+const PAGE_ENDPOINTS: ReadonlySet<EndpointName> = new Set(['authorization', 'endSession'])
 
 // `cors`: methods a browser app may fetch with, for endpoints CORS_METHODS does not list.
 const endpoints: Record<EndpointName, { methods: string[]; handler: Endpoint; cors?: string }> = {
@@ -64,20 +68,25 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
   // then: injected faults answer before the endpoint; the journal records after everything else
   app.use(observeRequests(idp, tenants, fallbackHost, mount))
 
-  const bind = (server: ServerRuntime, endpoint: Endpoint): Handler<Env> =>
-    function tenantRoute(c) {
+  const bind = (server: ServerRuntime, name: EndpointName, endpoint: Endpoint): Handler<Env> => {
+    // the profile's page headers (PingOne's X-Frame-Options) on the HTML pages of the front channel
+    const pageHeaders = PAGE_ENDPOINTS.has(name) ? server.spec.pages?.headers : undefined
+    const handle: Endpoint = pageHeaders ? async (c) => withPageHeaders(await endpoint(c), pageHeaders) : endpoint
+    return function tenantRoute(c) {
       c.set('server', server)
+      c.set('endpoint', name)
       c.set('origin', frontOrigin(c, idp, fallbackHost, mount))
       c.set('backOrigin', backOrigin(c, idp, fallbackHost, mount))
       // records change in place (a code consumed, a token revoked): tell the state file afterwards
-      if (idp.persisted) return Promise.resolve(endpoint(c)).finally(() => idp.changed())
-      return endpoint(c)
+      if (idp.persisted) return Promise.resolve(handle(c)).finally(() => idp.changed())
+      return handle(c)
     }
+  }
 
   for (const server of servers) {
     for (const [name, path] of Object.entries(server.paths)) {
       const ep = endpoints[name as EndpointName]
-      for (const p of Array.isArray(path) ? path : [path]) app.on(ep.methods, p, bind(server, ep.handler))
+      for (const p of Array.isArray(path) ? path : [path]) app.on(ep.methods, p, bind(server, name as EndpointName, ep.handler))
     }
   }
 

@@ -1,4 +1,5 @@
 import type { ServerRuntime } from '../runtime/server.js'
+import type { EndpointName } from '../profiles/types.js'
 
 /** Hono context variables set for every tenant request. */
 export type Env = {
@@ -13,5 +14,9 @@ export type Env = {
     usedBasic: boolean
     /** The token endpoint's successful answer, for the journal. */
     tokenResponse: Record<string, unknown>
+    /** The endpoint the route serves (selects `errors.endpoints` overrides). */
+    endpoint: EndpointName
+    /** The body was JSON (a token request where the profile accepts one). */
+    jsonBody: boolean
   }
 }

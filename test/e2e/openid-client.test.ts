@@ -9,12 +9,14 @@ beforeAll(async () => {
 afterAll(() => idp?.stop())
 
 const cases = [
-  { tenant: 'genauth-demo', clientId: '5e37979f7b757ead14c534af', secret: '64b517f8de3648091654eb4ee9b479d3', scope: 'openid profile email offline_access' },
-  { tenant: 'authing-demo', clientId: '5e37979f7b757ead14c534af', secret: '64b517f8de3648091654eb4ee9b479d3', scope: 'openid profile email offline_access' },
+  { tenant: 'genauth-demo', clientId: '5e37979f7b757ead14c534af', secret: '64b517f8de3648091654eb4ee9b479d3', scope: 'openid profile email offline_access', params: { prompt: 'consent' } },
+  { tenant: 'authing-demo', clientId: '5e37979f7b757ead14c534af', secret: '64b517f8de3648091654eb4ee9b479d3', scope: 'openid profile email offline_access', params: { prompt: 'consent' } },
   { tenant: 'pingone-demo', clientId: '6c3f9d0e-1a2b-4c5d-8e7f-9a0b1c2d3e4f', secret: 'pingone-demo-secret', scope: 'openid profile email' },
   { tenant: 'asgardeo-demo', clientId: 'z8RB6ysdDZhe4QO0zJAQzKbi6P4a', secret: 'z0C79zlopx8i7ByOw8K15A9dplYa', scope: 'openid profile email' },
 ]
 
+// node-oidc-provider v6 grants offline_access (a refresh token) only with prompt=consent, so the
+// Authing/GenAuth cases ask for it as an app must in production.
 /** Follow the non-interactive authorize redirect like a browser would, returning the callback URL. */
 async function runAuthorize(url: URL): Promise<URL> {
   const res = await fetch(url, { redirect: 'manual' })
@@ -43,6 +45,7 @@ describe.each(cases)('openid-client against $tenant', (c) => {
       nonce,
       state,
       login_hint: 'test1',
+      ...('params' in c ? c.params : {}),
     })
     const callback = await runAuthorize(url)
     const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state, idTokenExpected: true })

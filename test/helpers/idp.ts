@@ -66,12 +66,14 @@ export interface TenantCase {
   clientSecret: string
   redirectUri: string
   scope: string
+  /** Authorize parameters the tenant's flows send: `prompt=consent` for node-oidc-provider's offline_access. */
+  authParams?: Record<string, string>
 }
 
 const P1 = '/pingone/0f4e2a8c-6b1d-4c3e-9a7f-2d5b8e1c4a60'
 export const TENANTS: TenantCase[] = [
-  { id: 'genauth-demo', vendor: 'genauth', base: '/genauth/demo/oidc', authorize: '/genauth/demo/oidc/auth', token: '/genauth/demo/oidc/token', userinfo: '/genauth/demo/oidc/me', discovery: '/genauth/demo/oidc/.well-known/openid-configuration', clientId: '5e37979f7b757ead14c534af', clientSecret: '64b517f8de3648091654eb4ee9b479d3', redirectUri: 'http://localhost:3000/callback', scope: 'openid profile email offline_access' },
-  { id: 'authing-demo', vendor: 'authing', base: '/authing/demo/oidc', authorize: '/authing/demo/oidc/auth', token: '/authing/demo/oidc/token', userinfo: '/authing/demo/oidc/me', discovery: '/authing/demo/oidc/.well-known/openid-configuration', clientId: '5e37979f7b757ead14c534af', clientSecret: '64b517f8de3648091654eb4ee9b479d3', redirectUri: 'http://localhost:3000/callback', scope: 'openid profile email offline_access' },
+  { id: 'genauth-demo', vendor: 'genauth', base: '/genauth/demo/oidc', authorize: '/genauth/demo/oidc/auth', token: '/genauth/demo/oidc/token', userinfo: '/genauth/demo/oidc/me', discovery: '/genauth/demo/oidc/.well-known/openid-configuration', clientId: '5e37979f7b757ead14c534af', clientSecret: '64b517f8de3648091654eb4ee9b479d3', redirectUri: 'http://localhost:3000/callback', scope: 'openid profile email offline_access', authParams: { prompt: 'consent' } },
+  { id: 'authing-demo', vendor: 'authing', base: '/authing/demo/oidc', authorize: '/authing/demo/oidc/auth', token: '/authing/demo/oidc/token', userinfo: '/authing/demo/oidc/me', discovery: '/authing/demo/oidc/.well-known/openid-configuration', clientId: '5e37979f7b757ead14c534af', clientSecret: '64b517f8de3648091654eb4ee9b479d3', redirectUri: 'http://localhost:3000/callback', scope: 'openid profile email offline_access', authParams: { prompt: 'consent' } },
   { id: 'pingone-demo', vendor: 'pingone', base: `${P1}/as`, authorize: `${P1}/as/authorize`, token: `${P1}/as/token`, userinfo: `${P1}/as/userinfo`, discovery: `${P1}/as/.well-known/openid-configuration`, clientId: '6c3f9d0e-1a2b-4c5d-8e7f-9a0b1c2d3e4f', clientSecret: 'pingone-demo-secret', redirectUri: 'http://localhost:3000/callback', scope: 'openid profile email' },
   { id: 'asgardeo-demo', vendor: 'asgardeo', base: '/asgardeo/t/bifrost/oauth2', authorize: '/asgardeo/t/bifrost/oauth2/authorize', token: '/asgardeo/t/bifrost/oauth2/token', userinfo: '/asgardeo/t/bifrost/oauth2/userinfo', discovery: '/asgardeo/t/bifrost/oauth2/token/.well-known/openid-configuration', clientId: 'z8RB6ysdDZhe4QO0zJAQzKbi6P4a', clientSecret: 'z0C79zlopx8i7ByOw8K15A9dplYa', redirectUri: 'http://localhost:3000/callback', scope: 'openid profile email' },
 ]
@@ -79,10 +81,10 @@ export const TENANTS: TenantCase[] = [
 /** Run a non-interactive authorize (login_hint) and return the code from the redirect. */
 export async function authorize(
   idp: ReturnType<typeof makeIdp>,
-  t: Pick<TenantCase, 'authorize' | 'clientId' | 'redirectUri' | 'scope'>,
+  t: Pick<TenantCase, 'authorize' | 'clientId' | 'redirectUri' | 'scope' | 'authParams'>,
   extra: Record<string, string> = {},
 ): Promise<{ code: string; location: URL }> {
-  const q = new URLSearchParams({ response_type: 'code', client_id: t.clientId, redirect_uri: t.redirectUri, scope: t.scope, login_hint: 'test1', state: 'xyz', ...extra })
+  const q = new URLSearchParams({ response_type: 'code', client_id: t.clientId, redirect_uri: t.redirectUri, scope: t.scope, login_hint: 'test1', state: 'xyz', ...t.authParams, ...extra })
   const res = await idp.request(`${t.authorize}?${q}`)
   if (res.status !== 302) throw new Error(`authorize answered ${res.status}: ${await res.text()}`)
   const location = new URL(res.headers.get('location')!)

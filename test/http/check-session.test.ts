@@ -60,6 +60,6 @@ describe('check_session_iframe (OIDC Session Management 1.0 §3.2)', () => {
   it('refuses an unknown client in the vendor error shape (the iframe then reports "error")', async () => {
     const res = await status(makeIdp(), { client_id: 'nope', origin: RP })
     expect(res.status).toBe(401)
-    expect(await res.json()).toEqual({ error_description: 'A valid OAuth client could not be found for client_id: nope', error: 'invalid_client' })
+    expect(await res.json()).toEqual({ error_description: 'Client credentials are invalid.', error: 'invalid_client' })
   })
 })

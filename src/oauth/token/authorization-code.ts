@@ -25,7 +25,7 @@ export const authorizationCodeGrant: GrantHandler = (c, params, { client }) => {
     if (server.spec.code.reuseRevokes && rec.family !== undefined) tenant.revokeGrant(rec.family)
     throw new OAuthError('code_used')
   }
-  verifyPkce(params.get('code_verifier'), rec.codeChallenge, rec.codeChallengeMethod, client.public || client.pkceRequired === true)
+  verifyPkce(params.get('code_verifier'), rec.codeChallenge, rec.codeChallengeMethod, client.public || client.pkceRequired === true, server.spec.pkce.unexpectedVerifier)
   const redirectUri = params.get('redirect_uri')
   if ((redirectUri !== undefined || server.spec.token.redirectUriRequired) && redirectUri !== rec.redirectUri) throw new OAuthError('redirect_uri_mismatch')
   const user = tenant.userBySub(rec.sub)

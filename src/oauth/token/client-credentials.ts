@@ -1,5 +1,6 @@
 import { OAuthError } from '../errors.js'
 import { issueTokens } from '../issue.js'
+import { grantScopes } from '../scope-policy.js'
 import type { GrantHandler } from './grant.js'
 import { checkClientScopes, splitScope } from './grant.js'
 
@@ -7,7 +8,8 @@ import { checkClientScopes, splitScope } from './grant.js'
 export const clientCredentialsGrant: GrantHandler = (c, params, { client }) => {
   const server = c.get('server')
   if (client.public) throw new OAuthError('unauthorized_grant')
-  const scopes = splitScope(params.get('scope')).filter((s) => s !== 'openid' && s !== 'offline_access')
+  const asked = splitScope(params.get('scope')).filter((s) => s !== 'openid' && s !== 'offline_access')
+  const scopes = grantScopes(server.spec.authorization.scopePolicy, client, asked)
   checkClientScopes(client, scopes)
   return issueTokens({
     server,

@@ -31,8 +31,8 @@ const grants: Partial<Record<GrantType, GrantHandler>> = {
  */
 export async function tokenEndpoint(c: Context<Env>): Promise<Response> {
   const server = c.get('server')
-  if (c.req.method !== 'POST') throw new OAuthError('invalid_method')
-  const params = await readForm(c)
+  if (c.req.method !== 'POST') throw new OAuthError('invalid_method', { method: c.req.method })
+  const params = await readForm(c, server.spec.token.json !== undefined)
   const grantType = params.get('grant_type')
   const idOnly = grantType !== undefined && (server.spec.clientIdOnlyGrants ?? []).includes(grantType as GrantType)
   const auth = await authenticateClient(c, server, params, { idOnly })

@@ -39,7 +39,8 @@ export const refreshTokenGrant: GrantHandler = (c, params, { client }) => {
   const granted = splitScope(rec.scope)
   const requested = params.has('scope') ? splitScope(params.get('scope')) : granted
   const extra = requested.filter((s) => !granted.includes(s))
-  if (extra.length) throw new OAuthError('invalid_scope', { scope: extra.join(' ') })
+  // `scopes` (listed, counted for the plural wording) before `scope` (the space-joined value)
+  if (extra.length) throw new OAuthError('refresh_invalid_scope', { scopes: extra, scope: extra.join(' ') })
   const user = tenant.userBySub(rec.sub)
   if (!user) throw new OAuthError('refresh_not_found')
   // marked used and its successor stored in the same synchronous step (issueTokens stores before it awaits)
