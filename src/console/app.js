@@ -12,7 +12,9 @@
   const mockNow = () => frozenAt ?? Date.now() + skew
 
   async function api(method, path, body) {
-    const res = await fetch(BASE + path, { method, headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+    // JSON in and out, also for a bodiless POST or DELETE: the admin API takes nothing else from a browser
+    const headers = method === 'GET' ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' }
+    const res = await fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
     const text = await res.text()
     const data = text ? JSON.parse(text) : {}
     if (!res.ok) throw new Error(data.error_description || data.error || `HTTP ${res.status}`)
@@ -102,7 +104,7 @@ ${Object.entries(e.tokens || {}).map(([k, t]) => tokenBlock(k, t)).join('')}`
   })
   for (const f of Object.values(filters)) f.addEventListener('input', renderList)
   $('#clear-journal').addEventListener('click', async () => {
-    await fetch(`${BASE}/journal`, { method: 'DELETE' })
+    await api('DELETE', '/journal')
     entries.length = 0
     renderList()
   })
@@ -212,8 +214,7 @@ ${Object.entries(e.tokens || {}).map(([k, t]) => tokenBlock(k, t)).join('')}`
     return `${r.replaced ? 'Replaced' : 'Added'} client ${r.client.clientId} in ${v.tenant}.`
   })
   form('remove-form', async (v) => {
-    const res = await fetch(`${BASE}/tenants/${encodeURIComponent(v.tenant)}/${v.kind}/${encodeURIComponent(v.id)}`, { method: 'DELETE' })
-    if (!res.ok) throw new Error((await res.json()).error_description)
+    await api('DELETE', `/tenants/${encodeURIComponent(v.tenant)}/${v.kind}/${encodeURIComponent(v.id)}`)
     return `Removed ${v.id} from ${v.tenant}.`
   })
   form('mint-form', async (v) => {

@@ -99,6 +99,7 @@ export class Tenant {
   /** What each grant issued, for replay revocation. */
   readonly grants: GrantIndex
   readonly limits: Required<LimitsConfig>
+  private readonly changed: () => void
   /** Called by every `loadFixtures()` (a reset): stores kept beside the tenant forget their state too. */
   readonly onReset: (() => void)[] = []
   /** Called by `adopt()` with the tenant taking over (hot reload): stores kept beside the tenant move to it. */
@@ -123,6 +124,7 @@ export class Tenant {
     const hostRoot = compile(profile.tenant.hostPath ?? profile.tenant.path)(v)
     this.hostServers = config.hosts?.length ? profile.servers.map((s) => new ServerRuntime(this, s, key, hostRoot)) : []
     this.limits = { ...DEFAULT_LIMITS, ...env.limits }
+    this.changed = env.onChange ?? (() => {})
     const opts = (store: keyof LimitsConfig) => ({ limit: this.limits[store], refuse: (limit: number) => this.limitReached(store, limit), onChange: env.onChange })
     this.codes = new TtlStore(clock, opts('codes'))
     this.refreshTokens = new TtlStore(clock, opts('refreshTokens'))
@@ -172,8 +174,9 @@ export class Tenant {
     }
   }
 
-  /** Clients and users: the config's, with the run-time changes over them. */
+  /** Clients and users: the config's, with the run-time changes over them (a change the state file must hear of). */
   private applyFixtures(): void {
+    this.changed()
     const clients = new Map(this.config.clients.map((c) => [c.clientId, toClient(c)]))
     for (const [id, c] of this.runtime.clients) c ? clients.set(id, toClient(c)) : clients.delete(id)
     this.clients = clients
