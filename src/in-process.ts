@@ -84,7 +84,7 @@ function narrowed(source: ConfigSource, mount: string, only: string[] | undefine
 /** Load the config and build the engine; shared by {@link createMockIdp} and `startMockIdp`. */
 export function openIdp(opts: StartOptions & { mount?: string | undefined; tenants?: string[] | undefined }): { idp: Idp; source: ConfigSource } {
   const source = narrowed(
-    configSource({ config: opts.config, configFile: opts.configFile, merge: opts.merge, env: opts.env ?? process.env, port: opts.port ?? 0, host: opts.host }),
+    configSource({ config: opts.config, configFile: opts.configFile, merge: opts.merge, env: opts.env ?? process.env, port: opts.port ?? 0, host: opts.host, https: opts.https, httpPort: opts.httpPort, tlsDir: opts.tlsDir }),
     checkMount(opts.mount ?? ''),
     opts.tenants,
   )
