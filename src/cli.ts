@@ -10,7 +10,7 @@ import { describeTenant } from './index.js'
 import { packagePath } from './lib/paths.js'
 import { tlsSource } from './server/tls-source.js'
 import { productionIssuer } from './server/hosts.js'
-import { defaultTlsDir } from './tls/dir.js'
+import { defaultTlsDir } from './config/tls.js'
 
 const HELP = `mockidp — a mock GenAuth / Authing / PingOne / Asgardeo identity provider for development and tests
 

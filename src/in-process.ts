@@ -43,7 +43,7 @@ export interface InProcessMockIdp extends MockIdpControls {
   fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>
   /** Whether a request to `url` reaches this mock's host-mounted tenants (its other tenants answer on any origin); `false` for a malformed URL. */
   servesHost(url: string | URL): boolean
-  /** Host names of tenants reached by host (`hosts` in the config), lowercased. */
+  /** Host names of tenants reached by host (`hosts` in the config, and each tenant's production host such as `demo.authing.cn`), lowercased. */
   readonly hosts: string[]
   /** The path prefix every path-mounted tenant is served under (the `mount` option), `''` by default. */
   readonly mount: string

@@ -58,17 +58,23 @@ export const startKey = newKey
 /** A positive 128-bit serial number, hex. */
 const serial = (): string => '7' + randomBytes(16).toString('hex').slice(1)
 
+/** A certificate for the public key, valid from a day before `now` (clock skew) for `days` days. */
+function newCertificate(publicPem: string, now: number, days: number): forge.pki.Certificate {
+  const cert = pki.createCertificate()
+  cert.publicKey = pki.publicKeyFromPem(publicPem)
+  cert.serialNumber = serial()
+  cert.validity.notBefore = new Date(now - DAY)
+  cert.validity.notAfter = new Date(now + days * DAY)
+  return cert
+}
+
 /**
  * A self-signed CA, valid for ten years, allowed to sign leaf certificates only (pathLen 0).
  * `commonName` names whose it is, as mkcert does ("mockidp development CA (user@host)").
  */
 export async function createCa(commonName: string, now = Date.now(), key = newKey()): Promise<PemPair> {
   const k = await key
-  const cert = pki.createCertificate()
-  cert.publicKey = pki.publicKeyFromPem(k.publicPem)
-  cert.serialNumber = serial()
-  cert.validity.notBefore = new Date(now - DAY)
-  cert.validity.notAfter = new Date(now + 3650 * DAY)
+  const cert = newCertificate(k.publicPem, now, 3650)
   const subject = names({ commonName, organizationName: 'mockidp development CA' })
   cert.setSubject(subject)
   cert.setIssuer(subject)
@@ -88,11 +94,7 @@ export async function createCa(commonName: string, now = Date.now(), key = newKe
 export async function createLeaf(ca: PemPair, hostNames: readonly string[], now = Date.now(), key = newKey()): Promise<PemPair> {
   const caCert = pki.certificateFromPem(ca.cert)
   const k = await key
-  const cert = pki.createCertificate()
-  cert.publicKey = pki.publicKeyFromPem(k.publicPem)
-  cert.serialNumber = serial()
-  cert.validity.notBefore = new Date(now - DAY)
-  cert.validity.notAfter = new Date(now + 397 * DAY)
+  const cert = newCertificate(k.publicPem, now, 397)
   cert.setSubject(names({ commonName: hostNames[0] ?? 'localhost', organizationName: 'mockidp development certificate' }))
   cert.setIssuer(caCert.subject.attributes)
   cert.setExtensions([

@@ -25,6 +25,7 @@ import { chromium, type Page, type Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockIdp, type MockIdp } from '../../src/index.js'
 import { defaultCfg } from '../helpers/idp.js'
+import { record } from '../helpers/page.js'
 import { VENDOR_HOSTS } from '../helpers/resolve.js'
 
 const CHROMIUM = process.env.MOCKIDP_CHROMIUM ?? '/usr/bin/chromium'
@@ -109,13 +110,7 @@ async function open() {
   await writeFile(join(profile, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }))
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, timeout: 20_000, args })
   const page = context.pages()[0] ?? (await context.newPage())
-  page.setDefaultTimeout(STEP_MS)
-  const requests: Request[] = []
-  const errors: string[] = []
-  page.on('request', (r) => requests.push(r))
-  page.on('pageerror', (e) => errors.push(String(e)))
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
-  return { context, page, requests, errors }
+  return { context, page, ...record(page, STEP_MS) }
 }
 
 /** Wait until `#id` reads `text`; fail at once, with the app's error, when it shows one. */
