@@ -3,7 +3,8 @@
 # Two stages. The build stage has the whole toolchain (npm, esbuild, tsc) and bundles the CLI into
 # one file, dist/cli.js, which needs no node_modules. The runtime stage is distroless (node and its
 # libraries, no shell, no package manager), runs as uid 65532 and holds only:
-#   /app/dist/cli.js            the bundled server (+ dist/chunks/cli/: HTTPS code, loaded on use)
+#   /app/dist/cli.js            the bundled server (+ dist/chunks/cli/: HTTPS code, loaded on use;
+#                               dist/console/app.js: the console's browser script)
 #   /app/fixtures/              vendor profiles and signing keys (read at start-up)
 #   /app/package.json           read for --version
 #   /app/mockidp.config.json    the package's built-in default config
@@ -29,7 +30,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm run build \
  && rm -rf node_modules /root/.npm \
  && mkdir -p /out/app/dist /out/config /out/tls \
- && cp -r dist/cli.js dist/chunks /out/app/dist/ \
+ && cp -r dist/cli.js dist/chunks dist/console /out/app/dist/ \
  && rm -rf /out/app/dist/chunks/lib \
  && cp -r fixtures package.json mockidp.config.json /out/app/ \
  && cp mockidp.config.json /out/config/mockidp.config.json \

@@ -101,14 +101,14 @@ describe.skipIf(!engine)(`Docker image (engine ${engine ?? 'none'})`, () => {
     dir = mkdtempSync(join(tmpdir(), 'mockidp-docker-'))
     const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
     // the classic builder (also where buildx is installed), whose per-step images make the cache
-    const out = await docker(['build', '--network', 'host', '--force-rm', '--build-arg', `VERSION=${version}`, '-t', 'mockidp:test', '-t', IMAGE, ROOT], 145_000, { DOCKER_BUILDKIT: '0' })
+    const out = await docker(['build', '--network', 'host', '--force-rm', '--build-arg', `VERSION=${version}`, '-t', 'mockidp:test', '-t', IMAGE, ROOT], 420_000, { DOCKER_BUILDKIT: '0' })
     // tag the build stage's last image (printed just before the second FROM), so that pruning stale
     // build-stage images in afterAll keeps it as the cache of the next run
     const lines = out.split('\n')
     const secondFrom = lines.findIndex((l, i) => /^Step \d+\/\d+ : FROM /.test(l) && lines.slice(0, i).some((m) => /^Step \d+\/\d+ : FROM /.test(m)))
     const buildStage = lines.slice(0, secondFrom).reverse().map((l) => /^\s*---> ([0-9a-f]{12,})\s*$/.exec(l)?.[1]).find(Boolean)
     if (secondFrom > 0 && buildStage) await docker(['tag', buildStage, 'mockidp:test-build-stage'])
-  }, 150_000)
+  }, 430_000)
 
   afterAll(async () => {
     for (const c of containers) await docker(['rm', '-f', c]).catch(() => undefined)
@@ -134,7 +134,7 @@ describe.skipIf(!engine)(`Docker image (engine ${engine ?? 'none'})`, () => {
     const listing = await docker(['run', '--rm', '--network', 'host', '--entrypoint', '/nodejs/bin/node', IMAGE, '-p',
       "const fs=require('fs');JSON.stringify([process.getuid(),fs.readdirSync('/app').sort(),fs.readdirSync('/app/dist').sort(),fs.readdirSync('/app/dist/chunks'),fs.readdirSync('/config'),fs.statSync('/tls').uid])"])
     // dist/chunks/cli: the HTTPS code, imported only with --https (no library chunks)
-    expect(JSON.parse(listing)).toEqual([65532, ['dist', 'fixtures', 'mockidp.config.json', 'package.json'], ['chunks', 'cli.js'], ['cli'], ['mockidp.config.json'], 65532])
+    expect(JSON.parse(listing)).toEqual([65532, ['dist', 'fixtures', 'mockidp.config.json', 'package.json'], ['chunks', 'cli.js', 'console'], ['cli'], ['mockidp.config.json'], 65532])
   }, 12_000)
 
   it('answers its first token request within 1 s of `docker run` returning', async () => {
@@ -151,6 +151,16 @@ describe.skipIf(!engine)(`Docker image (engine ${engine ?? 'none'})`, () => {
     const health = await fetch(`http://127.0.0.1:${main.port}/healthz`)
     expect(health.status).toBe(200)
     expect(await health.json()).toEqual({ status: 'ok' })
+  }, 10_000)
+
+  it('serves the console to a browser, with its script', async () => {
+    const page = await fetch(`http://127.0.0.1:${main.port}/_mockidp/`, { headers: { accept: 'text/html' } })
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    const src = /<script src="([^"]+)"/.exec(html)?.[1]
+    expect(src).toMatch(/^\/_mockidp\/console\/app\.js\?v=/)
+    const script = await fetch(`http://127.0.0.1:${main.port}${src}`)
+    expect([script.status, script.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8'])
   }, 10_000)
 
   it('exchanges the documented fixture codes at Authing and Asgardeo', async () => {
