@@ -28,6 +28,21 @@ export function postLogoutUris(client: Client): string[] {
   return [...out]
 }
 
+/** The page a logout without a redirect ends on; it also clears the session cookie. */
+export function signedOutPage(c: Context<Env>, ended: boolean): Response {
+  const server = c.get('server')
+  const tenant = server.tenant
+  const profile = tenant.profile
+  const html = page(
+    `Signed out — ${profile.displayName} (mockidp)`,
+    `<header class="brand"><span class="brand-name">${escapeHtml(profile.brand.logoText)}</span><span class="badge">mock</span></header>
+<section><h1 class="title">You are signed out</h1><p class="context">${escapeHtml(profile.displayName)} · tenant <code>${escapeHtml(tenant.id)}</code></p>
+<p>${ended ? 'Your session with this tenant has ended.' : 'There was no session to end.'} You can close this window.</p></section>`,
+    { color: profile.brand.color },
+  )
+  return c.html(html, 200, { 'cache-control': 'no-store', 'set-cookie': clearedSessionCookie(server, isHttps(c)) })
+}
+
 /**
  * RP-initiated logout (OIDC RP-Initiated Logout 1.0): ends the browser's SSO session (cookie and
  * server-side record) and, when a registered `post_logout_redirect_uri` is given, returns there with
@@ -51,15 +66,7 @@ export async function endSessionEndpoint(c: Context<Env>): Promise<Response> {
       res.headers.append('set-cookie', clearedSessionCookie(server, isHttps(c)))
       return res
     }
-    const profile = tenant.profile
-    const html = page(
-      `Signed out — ${profile.displayName} (mockidp)`,
-      `<header class="brand"><span class="brand-name">${escapeHtml(profile.brand.logoText)}</span><span class="badge">mock</span></header>
-<section><h1 class="title">You are signed out</h1><p class="context">${escapeHtml(profile.displayName)} · tenant <code>${escapeHtml(tenant.id)}</code></p>
-<p>${ended ? 'Your session with this tenant has ended.' : 'There was no session to end.'} You can close this window.</p></section>`,
-      { color: profile.brand.color },
-    )
-    return c.html(html, 200, { 'cache-control': 'no-store', 'set-cookie': clearedSessionCookie(server, isHttps(c)) })
+    return signedOutPage(c, ended)
   } catch (err) {
     if (err instanceof OAuthError) return errorPage(c, err)
     throw err

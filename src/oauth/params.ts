@@ -84,8 +84,8 @@ export async function readForm(c: Context, acceptJson = false): Promise<Params> 
   return params
 }
 
-/** Read the body as UTF-8, refusing (413) past MAX_BODY_BYTES even without a Content-Length. */
-async function readLimited(c: Context, hasLength: boolean): Promise<string> {
+/** Read the body as UTF-8 (once per request), refusing (`body_too_large`) past MAX_BODY_BYTES even without a Content-Length. */
+export async function readLimited(c: Context, hasLength: boolean): Promise<string> {
   const raw = c.req.raw
   const cached = bodyCache.get(raw)
   if (cached !== undefined) return cached

@@ -1,5 +1,6 @@
 import type { IdFormat } from '../lib/ids.js'
 import type { JsonStyle } from '../lib/json.js'
+import type { ApiSpec } from '../vendor-api/types.js'
 
 /** OAuth 2.0 / OIDC endpoints a profile server may serve. */
 export type EndpointName =
@@ -256,6 +257,8 @@ export interface ServerSpec {
   userProfile?: { body: unknown; error: { status: number; body: unknown } }
   errors: ErrorSpec
   discovery?: Record<string, unknown>
+  /** The vendor's own REST / GraphQL API at the tenant root (src/vendor-api). */
+  api?: ApiSpec
 }
 
 /** RFC 9126: how pushed requests are answered and how long their `request_uri` lives. */

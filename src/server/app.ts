@@ -24,6 +24,7 @@ import { adminRoutes } from '../admin/routes.js'
 import { CORS_METHODS, corsMiddleware } from './cors.js'
 import { withPageHeaders } from './page-headers.js'
 import { hostMounts, routeByHost } from './hosts.js'
+import { apiRoutes } from '../vendor-api/routes.js'
 
 type Endpoint = (c: Context<Env>) => Response | Promise<Response>
 
@@ -82,17 +83,19 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
       const cors = corsMiddleware(server, corsMethods)
       for (const p of Array.isArray(path) ? path : [path]) app.use(p, cors)
     }
+    for (const r of apiRoutes(server)) if (r.cors) app.use(r.path, corsMiddleware(server, r.method))
   }
   // then: injected faults answer before the endpoint; the journal records after everything else
   app.use(observeRequests(idp, tenants, fallbackHost, mount, servers))
 
-  const bind = (server: ServerRuntime, name: EndpointName, endpoint: Endpoint): Handler<Env> => {
+  // `name` is undefined for a vendor-API route that answers no OAuth error of its own
+  const bind = (server: ServerRuntime, name: EndpointName | undefined, endpoint: Endpoint): Handler<Env> => {
     // the profile's page headers (PingOne's X-Frame-Options) on the HTML pages of the front channel
-    const pageHeaders = PAGE_ENDPOINTS.has(name) ? server.spec.pages?.headers : undefined
+    const pageHeaders = name && PAGE_ENDPOINTS.has(name) ? server.spec.pages?.headers : undefined
     const handle: Endpoint = pageHeaders ? async (c) => withPageHeaders(await endpoint(c), pageHeaders) : endpoint
     return function tenantRoute(c) {
       c.set('server', server)
-      c.set('endpoint', name)
+      if (name) c.set('endpoint', name)
       c.set('origin', frontOrigin(c, idp, fallbackHost, mount))
       c.set('backOrigin', backOrigin(c, idp, fallbackHost, mount))
       // records change in place (a code consumed, a token revoked): tell the state file afterwards
@@ -106,6 +109,7 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
       const ep = endpoints[name as EndpointName]
       for (const p of Array.isArray(path) ? path : [path]) app.on(ep.methods, p, bind(server, name as EndpointName, ep.handler))
     }
+    for (const r of apiRoutes(server)) app.on(r.method, r.path, bind(server, r.endpoint, r.handler))
   }
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }))

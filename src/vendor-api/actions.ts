@@ -1,0 +1,216 @@
+import { createHash, verify } from 'node:crypto'
+import type { Context } from 'hono'
+import type { Env } from '../server/env.js'
+import { epochSeconds } from '../lib/clock.js'
+import type { ServerRuntime } from '../runtime/server.js'
+import type { Client, User } from '../runtime/tenant.js'
+import { authenticateClient, secretEquals } from '../oauth/client-auth.js'
+import { OAuthError } from '../oauth/errors.js'
+import { issueTokens } from '../oauth/issue.js'
+import { scopeClaims } from '../oauth/claims.js'
+import { decodePayload } from '../oauth/jwt.js'
+import { DEFAULT_PASSWORD } from '../oauth/token/password.js'
+import { refreshPolicy } from '../oauth/token/refresh-token.js'
+import { checkClientScopes, splitScope } from '../oauth/token/index.js'
+import { postLogoutUris, signedOutPage } from '../oauth/end-session.js'
+import { respondToClient } from '../oauth/redirect.js'
+import { errorPage } from '../oauth/pages.js'
+import { clearedSessionCookie, sessionHandle } from '../oauth/session.js'
+import { readQuery } from '../oauth/params.js'
+import { loadKey } from '../keys/keystore.js'
+import { ApiError, at, bearerToken, stringAt, type Json } from './request.js'
+import { rsaPkcs1Decrypt } from './rsa.js'
+import type { ApiActionSpec, ApiSpec } from './types.js'
+
+/** Template variables every action offers. */
+export function baseVars(server: ServerRuntime, api: ApiSpec): Json {
+  const tenant = server.tenant
+  const vars: Json = {
+    tenant: tenant.values,
+    // a stable 24-hex id for the tenant where a vendor shows one (Authing's userPoolId)
+    pool: createHash('sha256').update(`mockidp pool ${tenant.id}`).digest('hex').slice(0, 24),
+  }
+  if (api.passwordKey) vars.passwordKey = { pem: passwordKeyPem(api.passwordKey) }
+  return vars
+}
+
+const pemCache = new Map<string, string>()
+function passwordKeyPem(name: string): string {
+  let pem = pemCache.get(name)
+  if (pem === undefined) pemCache.set(name, (pem = loadKey(name).publicKey.export({ type: 'spki', format: 'pem' }).toString()))
+  return pem
+}
+
+/** The user's claims of every scope the profile knows: a vendor API's user object shows them all. */
+function allClaims(server: ServerRuntime, user: User): Json {
+  const out: Json = {}
+  scopeClaims(server.tenant.profile, user, Object.keys(server.tenant.profile.claims.scopes), out)
+  return out
+}
+
+/** The client a request names (client-id header, or body `client_id`), authenticated when the action asks for it. */
+async function resolveClient(c: Context<Env>, server: ServerRuntime, spec: ApiActionSpec, body: Json): Promise<Client> {
+  const tenant = server.tenant
+  if (spec.clientAuth) {
+    const params = new Map<string, string>()
+    for (const k of ['client_id', 'client_secret']) {
+      const v = stringAt(body, k)
+      if (v !== undefined && v !== '') params.set(k, v)
+    }
+    try {
+      return (await authenticateClient(c, server, params)).client
+    } catch (err) {
+      if (!(err instanceof OAuthError)) throw err
+      const id = typeof err.vars.client_id === 'string' ? err.vars.client_id : undefined
+      if (err.reason === 'no_client_auth') throw new ApiError('unknown_client', `no application named: send the app id in ${server.spec.clientIdHeaders[0] ?? 'client_id'} or client_id`)
+      if (err.reason === 'unknown_client') throw new ApiError('unknown_client', `tenant "${tenant.id}" has no application "${id}"`)
+      throw new ApiError('client_auth_failed', `application "${id ?? '?'}" did not authenticate (${err.reason.replaceAll('_', ' ')}): a confidential app sends client_id and client_secret in the body or HTTP Basic`)
+    }
+  }
+  let id: string | undefined
+  for (const h of server.spec.clientIdHeaders) id ||= c.req.header(h)
+  id ||= stringAt(body, 'client_id')
+  if (!id) {
+    const first = tenant.clients.values().next().value
+    if (!first) throw new ApiError('unknown_client', `tenant "${tenant.id}" has no applications`)
+    return first
+  }
+  const client = tenant.clients.get(id)
+  if (!client) throw new ApiError('unknown_client', `tenant "${tenant.id}" has no application "${id}"`)
+  return client
+}
+
+/** The password as the user typed it, decrypting it where the vendor's SDK encrypted it. */
+function plainPassword(api: ApiSpec, spec: ApiActionSpec, input: Json, password: string): string {
+  const enc = spec.input?.encryption
+  const kind = enc === undefined ? 'none' : enc === 'rsa' ? 'rsa' : String(at(input, enc.path) ?? 'none').toLowerCase()
+  if (kind === 'sm2') throw new ApiError('unsupported_encryption', 'SM2 password encryption is not implemented by mockidp; use RSA or none')
+  if (kind !== 'rsa') return password
+  if (!api.passwordKey) throw new ApiError('unsupported_encryption', 'this profile has no password key for RSA-encrypted passwords')
+  const plain = rsaPkcs1Decrypt(loadKey(api.passwordKey).privateKey, password)
+  if (plain === undefined) throw new ApiError('invalid_credentials', 'the password is not an RSA (PKCS#1 v1.5) ciphertext of the public key this tenant serves')
+  return plain
+}
+
+/**
+ * `signIn`: a password sign-in answered with tokens, as vendors' own login APIs do it
+ * (Authing `/api/v3/signin`, GraphQL `loginByUsername`). The tokens are the server's usual ones.
+ */
+export async function signInAction(c: Context<Env>, server: ServerRuntime, api: ApiSpec, spec: ApiActionSpec, input: Json, body: Json): Promise<Json> {
+  const tenant = server.tenant
+  const want = spec.input?.require
+  if (want) {
+    const v = stringAt(input, want.path)
+    if (v === undefined || !want.values.includes(v)) throw new ApiError('unsupported', `mockidp signs in with ${want.path} ${want.values.join(' or ')} only${v === undefined ? '' : `, not "${v.slice(0, 40)}"`}`)
+  }
+  let account: string | undefined
+  for (const p of spec.input?.account ?? []) {
+    const v = stringAt(input, p)
+    if (v) {
+      account = v
+      break
+    }
+  }
+  const password = stringAt(input, spec.input?.password)
+  if (account === undefined || !password) throw new ApiError('bad_request', `a password sign-in needs ${spec.input?.password ?? 'a password'} and one of ${(spec.input?.account ?? []).join(', ')}`)
+  const client = await resolveClient(c, server, spec, body)
+  const plain = plainPassword(api, spec, input, password)
+  const user = tenant.findUser(account)
+  if (!user) throw new ApiError('invalid_credentials', `tenant "${tenant.id}" has no user "${account.slice(0, 80)}"`)
+  if (!secretEquals(plain, user.password ?? DEFAULT_PASSWORD)) throw new ApiError('invalid_credentials', `wrong password for user "${user.username}"`)
+  const scopes = splitScope(stringAt(input, spec.input?.scope) ?? spec.defaultScope ?? server.spec.authorization.defaultScope)
+  try {
+    checkClientScopes(client, scopes)
+  } catch (err) {
+    if (err instanceof OAuthError) throw new ApiError('bad_request', `application "${client.clientId}" may not ask for scope ${String(err.vars.scope)}`)
+    throw err
+  }
+  const now = epochSeconds(tenant.clock)
+  const tokens = await issueTokens({
+    server,
+    origin: c.get('origin'),
+    client,
+    user,
+    scopes,
+    parent: `api\u0000${c.req.path}\u0000${client.clientId}\u0000${user.sub}\u0000${scopes.join(' ')}`,
+    authTime: now,
+    sid: `api-${user.sub}`,
+    idToken: scopes.includes('openid'),
+    refresh: refreshPolicy(server, client, scopes) ? { kind: 'new' } : { kind: 'none' },
+  })
+  const exp = now + server.spec.accessToken.ttl
+  return {
+    tokens,
+    user,
+    claims: allClaims(server, user),
+    client: { id: client.clientId, name: client.name ?? client.clientId },
+    iat: now,
+    exp,
+    now: new Date(now * 1000).toISOString(),
+    expiresAt: new Date(exp * 1000).toISOString(),
+  }
+}
+
+/** A JWT segment's JSON object, or null. */
+function decodeSegment(segment: string): Json | null {
+  try {
+    const v = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as unknown
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * `tokenStatus`: whether a token this server issued (an id token or a JWT or opaque access token)
+ * is good: `no_token`, `invalid_token` (not ours, revoked) or `expired_token`, else its payload.
+ */
+export function tokenStatusAction(c: Context<Env>, server: ServerRuntime, spec: ApiActionSpec, input: Json): Json {
+  const tenant = server.tenant
+  const token = stringAt(input, spec.input?.token) || bearerToken(c.req.header('authorization'))
+  if (!token) throw new ApiError('no_token', 'no token: pass one, or send Authorization: Bearer <token>')
+  const now = epochSeconds(tenant.clock)
+  const parts = token.split('.')
+  let payload: Json
+  if (parts.length === 3) {
+    const header = decodeSegment(parts[0]!)
+    const p = decodePayload(token)
+    const signed = header?.alg === 'RS256' && p !== null && verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), server.key.publicKey, Buffer.from(parts[2]!, 'base64url'))
+    if (!signed) throw new ApiError('invalid_token', `the token is not signed by tenant "${tenant.id}"`)
+    if (typeof p.exp !== 'number' || p.exp <= now) throw new ApiError('expired_token', 'the token has expired')
+    if (typeof p.jti === 'string' && tenant.revokedJtis.has(p.jti)) throw new ApiError('invalid_token', 'the token was revoked')
+    payload = p
+  } else {
+    const rec = tenant.accessTokens.get(token)
+    if (!rec || rec.revoked) throw new ApiError('invalid_token', `tenant "${tenant.id}" did not issue this token, or it was revoked`)
+    if (rec.exp <= now) throw new ApiError('expired_token', 'the token has expired')
+    payload = { sub: rec.sub, aud: rec.clientId, iat: rec.iat, exp: rec.exp, scope: rec.scope }
+  }
+  const user = typeof payload.sub === 'string' ? tenant.userBySub(payload.sub) : undefined
+  if (!user) throw new ApiError('invalid_token', 'the token has no user of this tenant')
+  return { token: payload, user, claims: allClaims(server, user) }
+}
+
+/**
+ * `logout`: a hosted sign-out page (Authing's `/login/profile/logout?redirect_uri=…`): ends the
+ * browser's session, then redirects to `redirect_uri` when one of the tenant's apps registered it
+ * (a post-logout URI, else a redirect URI or its origin), or shows the signed-out page.
+ */
+export function logoutAction(c: Context<Env>, server: ServerRuntime): Response {
+  const tenant = server.tenant
+  let target: string | undefined
+  try {
+    target = readQuery(c).get('redirect_uri')
+  } catch (err) {
+    if (err instanceof OAuthError) return errorPage(c, err)
+    throw err
+  }
+  if (target !== undefined && ![...tenant.clients.values()].some((client) => postLogoutUris(client).includes(target))) {
+    return errorPage(c, new OAuthError('end_session_bad_redirect'))
+  }
+  const ended = tenant.sessions.end(sessionHandle(c))
+  if (target === undefined) return signedOutPage(c, ended)
+  const res = respondToClient(target, 'query', [])
+  res.headers.append('set-cookie', clearedSessionCookie(server))
+  return res
+}
