@@ -15,7 +15,8 @@ import { checkClientScopes, splitScope } from '../oauth/token/index.js'
 import { postLogoutUris, signedOutPage } from '../oauth/end-session.js'
 import { respondToClient } from '../oauth/redirect.js'
 import { errorPage } from '../oauth/pages.js'
-import { clearedSessionCookie, sessionHandle } from '../oauth/session.js'
+import { clearedSessionCookie, currentSession, sessionCookie, sessionHandle } from '../oauth/session.js'
+import { formatId } from '../lib/ids.js'
 import { readQuery } from '../oauth/params.js'
 import { loadKey } from '../keys/keystore.js'
 import { ApiError, at, bearerToken, stringAt, type Json } from './request.js'
@@ -23,10 +24,13 @@ import { rsaPkcs1Decrypt } from './rsa.js'
 import type { ApiActionSpec, ApiSpec } from './types.js'
 
 /** Template variables every action offers. */
-export function baseVars(server: ServerRuntime, api: ApiSpec): Json {
+export function baseVars(c: Context<Env>, server: ServerRuntime, api: ApiSpec): Json {
   const tenant = server.tenant
   const vars: Json = {
     tenant: tenant.values,
+    /** The tenant's root URL on the browser-facing origin (Authing's `appHost`). */
+    appHost: c.get('origin') + server.rootPath,
+    brand: { name: tenant.profile.displayName, logoText: tenant.profile.brand.logoText, color: tenant.profile.brand.color, colorHex: tenant.profile.brand.color.replace(/^#/, '') },
     // a stable 24-hex id for the tenant where a vendor shows one (Authing's userPoolId)
     pool: createHash('sha256').update(`mockidp pool ${tenant.id}`).digest('hex').slice(0, 24),
   }
@@ -126,6 +130,15 @@ export async function signInAction(c: Context<Env>, server: ServerRuntime, api: 
     throw err
   }
   const now = epochSeconds(tenant.clock)
+  // a browser sign-in also starts the tenant's SSO session, as the hosted login does: /oidc/auth and
+  // /cas/session then see the user, and the logout page ends it
+  let sid = `api-${user.sub}`
+  const setCookie: string[] = []
+  if (spec.startSession) {
+    tenant.sessions.end(sessionHandle(c))
+    sid = formatId(tenant.ids, [tenant.id, 'sid', user.sub], { kind: 'uuid', version: 4 })
+    setCookie.push(sessionCookie(server, tenant.sessions.start(user.sub, sid)))
+  }
   const tokens = await issueTokens({
     server,
     origin: c.get('origin'),
@@ -134,12 +147,13 @@ export async function signInAction(c: Context<Env>, server: ServerRuntime, api: 
     scopes,
     parent: `api\u0000${c.req.path}\u0000${client.clientId}\u0000${user.sub}\u0000${scopes.join(' ')}`,
     authTime: now,
-    sid: `api-${user.sub}`,
+    sid,
     idToken: scopes.includes('openid'),
     refresh: refreshPolicy(server, client, scopes) ? { kind: 'new' } : { kind: 'none' },
   })
   const exp = now + server.spec.accessToken.ttl
   return {
+    setCookie,
     tokens,
     user,
     claims: allClaims(server, user),
@@ -148,6 +162,8 @@ export async function signInAction(c: Context<Env>, server: ServerRuntime, api: 
     exp,
     now: new Date(now * 1000).toISOString(),
     expiresAt: new Date(exp * 1000).toISOString(),
+    // the token the user now holds, as vendor user objects show it (Authing's `token`, `tokenExpiredAt`)
+    session: { token: tokens.id_token ?? tokens.access_token, issuedAt: new Date(now * 1000).toISOString(), expiresAt: new Date(exp * 1000).toISOString() },
   }
 }
 
@@ -188,7 +204,8 @@ export function tokenStatusAction(c: Context<Env>, server: ServerRuntime, spec: 
   }
   const user = typeof payload.sub === 'string' ? tenant.userBySub(payload.sub) : undefined
   if (!user) throw new ApiError('invalid_token', 'the token has no user of this tenant')
-  return { token: payload, user, claims: allClaims(server, user) }
+  const iso = (v: unknown) => (typeof v === 'number' ? new Date(v * 1000).toISOString() : null)
+  return { token: { ...payload, raw: token }, user, claims: allClaims(server, user), session: { token, issuedAt: iso(payload.iat), expiresAt: iso(payload.exp) } }
 }
 
 /**
@@ -208,9 +225,41 @@ export function logoutAction(c: Context<Env>, server: ServerRuntime): Response {
   if (target !== undefined && ![...tenant.clients.values()].some((client) => postLogoutUris(client).includes(target))) {
     return errorPage(c, new OAuthError('end_session_bad_redirect'))
   }
-  const ended = tenant.sessions.end(sessionHandle(c))
+  const ended = endSession(c, server)
   if (target === undefined) return signedOutPage(c, ended)
   const res = respondToClient(target, 'query', [])
   res.headers.append('set-cookie', clearedSessionCookie(server))
   return res
+}
+
+/** `application`: the public view of a registered client (Authing Guard's public-config is one). */
+export function applicationAction(c: Context<Env>, server: ServerRuntime, spec: ApiActionSpec): Json {
+  const tenant = server.tenant
+  const id = c.req.param(spec.input?.application ?? 'appId') ?? ''
+  const client = tenant.clients.get(id)
+  if (!client) throw new ApiError('unknown_application', `tenant "${tenant.id}" has no application "${id.slice(0, 80)}" (its apps: ${[...tenant.clients.keys()].join(', ')})`)
+  const application = {
+    id: client.clientId,
+    name: client.name ?? client.clientId,
+    redirectUris: client.redirectUris,
+    postLogoutRedirectUris: postLogoutUris(client),
+    grantTypes: client.grantTypes,
+    public: client.public,
+    tokenEndpointAuthMethod: client.tokenEndpointAuthMethod ?? (client.public ? 'none' : 'client_secret_post'),
+  }
+  return { application }
+}
+
+/** `session`: the browser's SSO session (the tenant's session cookie) and its user; none is `no_session`. */
+export function sessionAction(c: Context<Env>, server: ServerRuntime): Json {
+  const session = currentSession(c)
+  const user = session && server.tenant.userBySub(session.sub)
+  if (!session || !user) throw new ApiError('no_session', `no signed-in session with tenant "${server.tenant.id}" in this browser`)
+  const iso = (v: number) => new Date(v * 1000).toISOString()
+  return { user, claims: allClaims(server, user), sso: { sid: session.sid, authTime: iso(session.authTime), expiresAt: iso(session.exp) } }
+}
+
+/** End the browser's SSO session (its cookie's record); whether there was one. */
+export function endSession(c: Context<Env>, server: ServerRuntime): boolean {
+  return server.tenant.sessions.end(sessionHandle(c))
 }

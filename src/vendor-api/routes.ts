@@ -4,8 +4,9 @@ import type { ServerRuntime } from '../runtime/server.js'
 import type { EndpointName } from '../profiles/types.js'
 import { stringify } from '../lib/json.js'
 import { renderValue } from '../lib/template.js'
+import { clearedSessionCookie } from '../oauth/session.js'
 import { ApiError, operationName, readJsonBody, stringAt, type Json } from './request.js'
-import { baseVars, logoutAction, signInAction, tokenStatusAction } from './actions.js'
+import { applicationAction, baseVars, endSession, sessionAction, logoutAction, signInAction, tokenStatusAction } from './actions.js'
 import type { ApiActionSpec, ApiErrorSpec, ApiReason, ApiRouteSpec, ApiSpec } from './types.js'
 
 /** One mounted vendor-API route: its full path, method, and the handler. */
@@ -29,6 +30,7 @@ const FALLBACK_STATUS: Record<ApiReason, number> = {
   no_token: 401,
   invalid_token: 401,
   expired_token: 401,
+  no_session: 200,
   unknown_operation: 400,
   unknown_application: 404,
 }
@@ -49,7 +51,14 @@ export function apiRoutes(server: ServerRuntime): ApiRoute[] {
 async function handle(c: Context<Env>, server: ServerRuntime, api: ApiSpec, route: ApiRouteSpec): Promise<Response> {
   let spec: ApiActionSpec = route as ApiActionSpec
   try {
-    if (route.action === 'logout') return logoutAction(c, server)
+    if (route.action === 'logout') {
+      // a navigation (the hosted logout page), or an API call answering `body` (Authing's /api/v2/logout)
+      if (route.body === undefined) return logoutAction(c, server)
+      endSession(c, server)
+      const res = json(server, api, 200, renderValue(expand(route.body, api), baseVars(c, server, api)))
+      res.headers.append('set-cookie', clearedSessionCookie(server))
+      return res
+    }
     const body = await readJsonBody(c)
     let input: Json = body
     if (route.graphql) {
@@ -62,28 +71,39 @@ async function handle(c: Context<Env>, server: ServerRuntime, api: ApiSpec, rout
       input = vars !== null && typeof vars === 'object' && !Array.isArray(vars) ? (vars as Json) : {}
     }
     const vars = await run(c, server, api, spec, input, body)
-    return json(server, api, 200, renderValue(spec.body ?? {}, vars))
+    if (route.contentType) return withCookies(vars, new Response(String(renderValue(spec.body ?? '', vars)), { status: 200, headers: { 'content-type': route.contentType, 'cache-control': 'no-store', ...api.headers } }))
+    return withCookies(vars, json(server, api, 200, renderValue(expand(spec.body ?? {}, api), vars)))
   } catch (err) {
     if (!(err instanceof ApiError)) throw err
     const e: ApiErrorSpec = spec.errors?.[err.reason] ?? route.errors?.[err.reason] ?? api.errors[err.reason] ?? { status: FALLBACK_STATUS[err.reason], body: { error: err.reason, message: '${message}' } }
-    const res = json(server, api, e.status, renderValue(e.body, { ...baseVars(server, api), message: err.detail }))
+    const res = json(server, api, e.status, renderValue(expand(localised(c, api, e), api), { ...baseVars(c, server, api), message: err.detail }))
     res.headers.set('x-mockidp-reason', headerSafe(err.detail))
     return res
   }
 }
 
 async function run(c: Context<Env>, server: ServerRuntime, api: ApiSpec, spec: ApiActionSpec, input: Json, body: Json): Promise<Json> {
-  const vars = baseVars(server, api)
+  const vars = baseVars(c, server, api)
   switch (spec.action) {
     case 'signIn':
       return { ...vars, ...(await signInAction(c, server, api, spec, input, body)) }
     case 'tokenStatus':
       return { ...vars, ...tokenStatusAction(c, server, spec, input) }
+    case 'session':
+      return { ...vars, ...sessionAction(c, server) }
+    case 'application':
+      return { ...vars, ...applicationAction(c, server, spec) }
     case 'refuse':
       throw new ApiError('unsupported', 'mockidp does not serve this API (see the README\'s Frontend SDKs table)')
     default:
       return vars
   }
+}
+
+/** The response, with the cookies the action set (`vars.setCookie`: a started SSO session). */
+function withCookies(vars: Json, res: Response): Response {
+  if (Array.isArray(vars.setCookie)) for (const v of vars.setCookie) res.headers.append('set-cookie', String(v))
+  return res
 }
 
 function json(server: ServerRuntime, api: ApiSpec, status: number, body: unknown): Response {
@@ -95,3 +115,24 @@ function json(server: ServerRuntime, api: ApiSpec, status: number, body: unknown
 
 /** A header value: printable ASCII only (a detail may quote a user's input). */
 const headerSafe = (s: string): string => s.replace(/[^\x20-\x7e]/g, '?').slice(0, 300)
+
+/** Replace `{"$use": name}` members with the API's fragments (a fragment may use others). */
+function expand(value: unknown, api: ApiSpec, depth = 0): unknown {
+  if (Array.isArray(value)) return value.map((v) => expand(v, api, depth))
+  if (value === null || typeof value !== 'object') return value
+  const obj = value as Json
+  const use = obj.$use
+  if (typeof use === 'string' && Object.keys(obj).length === 1 && depth < 8) return expand(api.fragments?.[use] ?? null, api, depth + 1)
+  const out: Json = {}
+  for (const [k, v] of Object.entries(obj)) out[k] = expand(v, api, depth)
+  return out
+}
+
+/** An error's body in the request's language (`langHeader`: `en-US`, then `en`), else its default body. */
+function localised(c: Context<Env>, api: ApiSpec, e: ApiErrorSpec): unknown {
+  const lang = api.langHeader && e.byLanguage ? c.req.header(api.langHeader)?.trim() : undefined
+  if (!lang) return e.body
+  const bodies = e.byLanguage!
+  const hit = Object.hasOwn(bodies, lang) ? bodies[lang] : Object.hasOwn(bodies, lang.split('-')[0]!) ? bodies[lang.split('-')[0]!] : undefined
+  return hit ?? e.body
+}

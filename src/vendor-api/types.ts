@@ -24,6 +24,8 @@ export type ApiReason =
   | 'invalid_token'
   /** The token expired. */
   | 'expired_token'
+  /** No browser SSO session (cookie) for the `session` action. */
+  | 'no_session'
   /** A GraphQL operation the route does not serve. */
   | 'unknown_operation'
   /** A client's public config was asked for an application id the tenant does not have. */
@@ -33,6 +35,8 @@ export type ApiReason =
 export interface ApiErrorSpec {
   status: number
   body: unknown
+  /** The body in other languages, keyed `en-US` or `en`, picked by the API's `langHeader`. */
+  byLanguage?: Record<string, unknown>
 }
 
 /** Where an action reads its inputs: dotted paths into the JSON body (GraphQL: into `variables`). */
@@ -49,24 +53,35 @@ export interface ApiInputSpec {
   scope?: string
   /** Path of a token to check; else the `Authorization` header's bearer token. */
   token?: string
+  /** `application`: the path parameter (`:appId` in the route path) naming the client. Default `appId`. */
+  application?: string
   /** Path of a discriminator that must hold one of `values` (e.g. `connection: PASSWORD`), else `unsupported`. */
   require?: { path: string; values: string[] }
 }
 
 /**
  * What a route or GraphQL operation does. Every action is vendor-neutral:
- * - `static`: answer `body` (templates over `${tenant.*}`, `${passwordKey.pem}`, `${pool}`).
+ * - `static`: answer `body` (templates over `${tenant.*}`, `${appHost}`, `${brand.*}` (name, logoText, color, colorHex), `${passwordKey.pem}`, `${pool}`; these are offered to every action).
  * - `signIn`: check a user's password, issue tokens from the server's token settings, answer `body`
- *   (vars: `tokens.*`, `user.*`, `claims.*`, `client.*`, `exp`, `iat`, `expiresAt`, `pool`).
- * - `tokenStatus`: verify a token this server issued, answer `body` (vars: `token.*` = its payload).
- * - `logout`: end the browser's session and redirect to a registered `redirect_uri` (or show the signed-out page).
+ *   (vars: `tokens.*`, `user.*`, `claims.*`, `client.*`, `exp`, `iat`, `expiresAt`, and `session.*` — the
+ *   `token` the user now holds (id token, else access token), its `issuedAt` and `expiresAt`).
+ * - `tokenStatus`: verify a token this server issued, answer `body` (vars: `token.*` = its payload, `token.raw` the token itself; `user.*`, `claims.*`, `session.*` as for `signIn`).
+ * - `application`: a public view of the client a path parameter names (vars: `application.*` — id,
+ *   name, redirectUris, postLogoutRedirectUris, grantTypes, public, tokenEndpointAuthMethod — and
+ *   `appHost`, the tenant root URL); an unknown id is `unknown_application`.
+ * - `session`: the browser's SSO session and its user (vars: `user.*`, `claims.*`, `sso.sid`,
+ *   `sso.authTime`, `sso.expiresAt`); without one, `no_session`.
+ * - `logout`: end the browser's session; answer `body` when the route has one (an API call), else
+ *   redirect to a registered `redirect_uri` (or show the signed-out page).
  * - `refuse`: always answer `errors.unsupported` (an API mockidp knowingly does not serve).
  */
 export interface ApiActionSpec {
-  action: 'static' | 'signIn' | 'tokenStatus' | 'logout' | 'refuse'
+  action: 'static' | 'signIn' | 'tokenStatus' | 'application' | 'session' | 'logout' | 'refuse'
   input?: ApiInputSpec
   /** signIn: scope when none is requested. */
   defaultScope?: string
+  /** signIn: also start the browser's SSO session (the tenant's session cookie), as a hosted login form does. */
+  startSession?: boolean
   /** signIn: the client must authenticate (client_secret_post in the body or Basic) when it is confidential. */
   clientAuth?: boolean
   body?: unknown
@@ -76,11 +91,13 @@ export interface ApiActionSpec {
 
 /** A route: an action, or a GraphQL endpoint dispatching on the operation name. */
 export interface ApiRouteSpec extends Partial<ApiActionSpec> {
-  /** Path under the tenant root. */
+  /** Path under the tenant root; `:name` segments are parameters (`/api/v2/applications/:appId/public-config`). */
   path: string
   method: 'GET' | 'POST'
   /** GraphQL: `{query, variables}` bodies; the operation's name (`mutation loginByUsername(…)`) picks the entry. */
   graphql?: Record<string, ApiActionSpec>
+  /** A non-JSON answer: its Content-Type, `body` being a string template (an SVG sprite, a script). */
+  contentType?: string
   /** Whether browser apps may call it cross-origin (with credentials). Default true. */
   cors?: boolean
 }
@@ -89,8 +106,15 @@ export interface ApiRouteSpec extends Partial<ApiActionSpec> {
 export interface ApiSpec {
   /** Key fixture (`fixtures/keys/<name>.json`) whose RSA public key encrypts passwords (PKCS#1 v1.5, as JSEncrypt). */
   passwordKey?: string
+  /** Request header naming the user's language (`x-authing-lang: en-US`), which picks an error's `byLanguage` body. */
+  langHeader?: string
   /** Response headers of every route. */
   headers?: Record<string, string>
+  /**
+   * Named JSON fragments a body or error may use as `{"$use": "<name>"}` (one user object shared by
+   * a REST login and a GraphQL one).
+   */
+  fragments?: Record<string, unknown>
   /** Errors shared by every route. */
   errors: Partial<Record<ApiReason, ApiErrorSpec>>
   routes: ApiRouteSpec[]

@@ -110,7 +110,7 @@ describe.each(['/authing/demo', '/genauth/demo'])('%s: vendor API', (base) => {
     const gql = (body: unknown, headers: Record<string, string> = {}) => Promise.resolve(idp.request(`${base}/graphql/v2`, json(body, headers))).then(async (r: Response) => [r.status, await r.json()] as const)
     expect(await gql({ query: LOGIN, variables: { input: { username: 'test1', password: 'test1' } } })).toEqual([200, { errors: [{ message: { code: 2333, message: '用户名或密码错误' } }], data: null }])
     expect(await gql({ query: LOGIN, variables: { input: { username: 'test1', password: 'x' } } }, { 'x-authing-app-id': 'nope' })).toEqual([200, { errors: [{ message: { code: 2011, message: '应用不存在' } }], data: null }])
-    expect(await gql({ query: 'query user { user { id } }' })).toEqual([400, { errors: [{ message: 'mockidp serves the GraphQL operations loginByUsername, loginByEmail, loginByPhonePassword, checkLoginStatus here, not "user"' }] }])
+    expect(await gql({ query: 'query udv { udv { key } }' })).toEqual([400, { errors: [{ message: 'mockidp serves the GraphQL operations loginByUsername, loginByEmail, loginByPhonePassword, checkLoginStatus, user here, not "udv"' }] }])
     expect(await gql({ query: LOGIN, variables: { input: {} } })).toEqual([400, { errors: [{ message: 'a password sign-in needs input.password and one of input.username' }] }])
     expect(await gql({ variables: {} })).toMatchObject([400, { errors: [{ message: expect.stringContaining('mockidp serves the GraphQL operations') }] }])
   })
