@@ -1,6 +1,6 @@
 import type { IdFormat } from '../lib/ids.js'
 import type { JsonStyle } from '../lib/json.js'
-import type { ApiSpec } from '../vendor-api/types.js'
+import type { ApiSpec } from './api.js'
 
 /** OAuth 2.0 / OIDC endpoints a profile server may serve. */
 export type EndpointName =

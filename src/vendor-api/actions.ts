@@ -21,7 +21,7 @@ import { readQuery } from '../oauth/params.js'
 import { loadKey } from '../keys/keystore.js'
 import { ApiError, at, bearerToken, stringAt, type Json } from './request.js'
 import { rsaPkcs1Decrypt } from './rsa.js'
-import type { ApiActionSpec, ApiSpec } from './types.js'
+import type { ApiActionSpec, ApiSpec } from '../profiles/api.js'
 
 /** Template variables every action offers. */
 export function baseVars(c: Context<Env>, server: ServerRuntime, api: ApiSpec): Json {

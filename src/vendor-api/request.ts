@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { MAX_BODY_BYTES, readLimited } from '../oauth/params.js'
 import { OAuthError } from '../oauth/errors.js'
-import type { ApiReason } from './types.js'
+import type { ApiReason } from '../profiles/api.js'
 
 /** A failed vendor-API request: a reason the route's `errors` word, and mockidp's own explanation. */
 export class ApiError extends Error {

@@ -7,7 +7,7 @@ import { renderValue } from '../lib/template.js'
 import { clearedSessionCookie } from '../oauth/session.js'
 import { ApiError, operationName, readJsonBody, stringAt, type Json } from './request.js'
 import { applicationAction, baseVars, endSession, sessionAction, logoutAction, signInAction, tokenStatusAction } from './actions.js'
-import type { ApiActionSpec, ApiErrorSpec, ApiReason, ApiRouteSpec, ApiSpec } from './types.js'
+import type { ApiActionSpec, ApiErrorSpec, ApiReason, ApiRouteSpec, ApiSpec } from '../profiles/api.js'
 
 /** One mounted vendor-API route: its full path, method, and the handler. */
 export interface ApiRoute {
@@ -64,7 +64,7 @@ async function handle(c: Context<Env>, server: ServerRuntime, api: ApiSpec, rout
     if (route.graphql) {
       const query = stringAt(body, 'query')
       const name = query === undefined ? undefined : operationName(query)
-      const op = name === undefined ? undefined : route.graphql[name]
+      const op = name !== undefined && Object.hasOwn(route.graphql, name) ? route.graphql[name] : undefined
       if (!op) throw new ApiError('unknown_operation', `mockidp serves the GraphQL operations ${Object.keys(route.graphql).join(', ')} here${name ? `, not "${name.slice(0, 60)}"` : ''}`)
       spec = op
       const vars = body.variables
@@ -122,7 +122,7 @@ function expand(value: unknown, api: ApiSpec, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value
   const obj = value as Json
   const use = obj.$use
-  if (typeof use === 'string' && Object.keys(obj).length === 1 && depth < 8) return expand(api.fragments?.[use] ?? null, api, depth + 1)
+  if (typeof use === 'string' && Object.keys(obj).length === 1 && depth < 8) return expand(api.fragments && Object.hasOwn(api.fragments, use) ? api.fragments[use] : null, api, depth + 1)
   const out: Json = {}
   for (const [k, v] of Object.entries(obj)) out[k] = expand(v, api, depth)
   return out

@@ -112,6 +112,7 @@ describe.each(['/authing/demo', '/genauth/demo'])('%s: vendor API', (base) => {
     expect(await gql({ query: LOGIN, variables: { input: { username: 'test1', password: 'x' } } }, { 'x-authing-app-id': 'nope' })).toEqual([200, { errors: [{ message: { code: 2011, message: '应用不存在' } }], data: null }])
     expect(await gql({ query: 'query udv { udv { key } }' })).toEqual([400, { errors: [{ message: 'mockidp serves the GraphQL operations loginByUsername, loginByEmail, loginByPhonePassword, checkLoginStatus, user here, not "udv"' }] }])
     expect(await gql({ query: LOGIN, variables: { input: {} } })).toEqual([400, { errors: [{ message: 'a password sign-in needs input.password and one of input.username' }] }])
+    expect((await gql({ query: 'query constructor { x }' }))[0]).toBe(400)
     expect(await gql({ variables: {} })).toMatchObject([400, { errors: [{ message: expect.stringContaining('mockidp serves the GraphQL operations') }] }])
   })
 

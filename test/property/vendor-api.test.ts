@@ -15,6 +15,8 @@ const QUERIES = [
   'query user($id: String) { user(id: $id) { id } }',
   '{ checkLoginStatus { code } }',
   'subscription x { y }',
+  'query constructor { x }',
+  'mutation __proto__ { x }',
 ]
 const scalar = fc.oneof(
   fc.constantFrom('test1', 'alice@example.com', 'PASSWORD', 'PASSCODE', 'rsa', 'sm2', 'none', '5e37979f7b757ead14c534af', 'spa-client', '64b517f8de3648091654eb4ee9b479d3', 'eyJhbGciOiJSUzI1NiJ9.e30.x', '__proto__', 'constructor', 'http://localhost:3000/'),
