@@ -1,6 +1,7 @@
 import { createHash, verify } from 'node:crypto'
 import type { Context } from 'hono'
 import type { Env } from '../server/env.js'
+import { isHttps } from '../lib/request.js'
 import { epochSeconds } from '../lib/clock.js'
 import type { ServerRuntime } from '../runtime/server.js'
 import type { Client, User } from '../runtime/tenant.js'
@@ -137,7 +138,7 @@ export async function signInAction(c: Context<Env>, server: ServerRuntime, api: 
   if (spec.startSession) {
     tenant.sessions.end(sessionHandle(c))
     sid = formatId(tenant.ids, [tenant.id, 'sid', user.sub], { kind: 'uuid', version: 4 })
-    setCookie.push(sessionCookie(server, tenant.sessions.start(user.sub, sid)))
+    setCookie.push(sessionCookie(server, tenant.sessions.start(user.sub, sid), isHttps(c)))
   }
   const tokens = await issueTokens({
     server,
@@ -228,7 +229,7 @@ export function logoutAction(c: Context<Env>, server: ServerRuntime): Response {
   const ended = endSession(c, server)
   if (target === undefined) return signedOutPage(c, ended)
   const res = respondToClient(target, 'query', [])
-  res.headers.append('set-cookie', clearedSessionCookie(server))
+  res.headers.append('set-cookie', clearedSessionCookie(server, isHttps(c)))
   return res
 }
 

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { Env } from '../server/env.js'
+import { isHttps } from '../lib/request.js'
 import type { ServerRuntime } from '../runtime/server.js'
 import type { EndpointName } from '../profiles/types.js'
 import { stringify } from '../lib/json.js'
@@ -56,7 +57,7 @@ async function handle(c: Context<Env>, server: ServerRuntime, api: ApiSpec, rout
       if (route.body === undefined) return logoutAction(c, server)
       endSession(c, server)
       const res = json(server, api, 200, renderValue(expand(route.body, api), baseVars(c, server, api)))
-      res.headers.append('set-cookie', clearedSessionCookie(server))
+      res.headers.append('set-cookie', clearedSessionCookie(server, isHttps(c)))
       return res
     }
     const body = await readJsonBody(c)
