@@ -36,6 +36,12 @@ export interface RemoteMockIdp {
   health(): Promise<{ status: 'ok'; tenants: string[]; journal: { size: number; capacity: number }; faults: number }>
 }
 
+/** Options of {@link connectMockIdp}. */
+export interface ConnectOptions {
+  /** The mock's admin token (`admin.token` / `MOCKIDP_ADMIN_TOKEN`); default `$MOCKIDP_ADMIN_TOKEN`. Sent as `Authorization: Bearer`. */
+  token?: string
+}
+
 /**
  * Drive a running mockidp through its admin API.
  *
@@ -43,13 +49,17 @@ export interface RemoteMockIdp {
  * const idp = connectMockIdp(process.env.MOCKIDP_URL!)
  * await idp.injectFault({ tenant: 'authing-demo', endpoint: 'token', kind: 'status', status: 503, times: 1 })
  */
-export function connectMockIdp(url: string): RemoteMockIdp {
+export function connectMockIdp(url: string, opts: ConnectOptions = {}): RemoteMockIdp {
   const base = `${url.replace(/\/+$/, '')}/_mockidp`
+  const token = opts.token ?? (typeof process === 'undefined' ? undefined : process.env.MOCKIDP_ADMIN_TOKEN) ?? undefined
   async function call<T>(method: string, path: string, body?: unknown, okMissing = false): Promise<T> {
-    const init: RequestInit = { method }
-    if (body !== undefined) {
-      init.body = JSON.stringify(body)
-      init.headers = { 'content-type': 'application/json' }
+    const headers: Record<string, string> = {}
+    if (token) headers.authorization = `Bearer ${token}`
+    const init: RequestInit = { method, headers }
+    // the admin API takes only JSON bodies on POST (what no cross-site form can send)
+    if (body !== undefined || method === 'POST') {
+      init.body = JSON.stringify(body ?? {})
+      headers['content-type'] = 'application/json'
     }
     const res = await fetch(base + path, init)
     if (okMissing && res.status === 404) return false as T

@@ -1,11 +1,13 @@
 import { frontOrigin, isHttps } from '../server/origin.js'
 import { ADMIN_PATH } from '../journal/observe.js'
+import { clientGone } from '../server/aborted.js'
 import { TrieRouter } from 'hono/router/trie-router'
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Idp } from '../runtime/idp.js'
 import { ConfigError } from '../config/errors.js'
 import { OAuthError } from '../oauth/errors.js'
+import { InputError } from '../lib/input-error.js'
 import { stringify } from '../lib/json.js'
 import type { EndpointName } from '../profiles/types.js'
 import type { JournalFilter } from '../journal/journal.js'
@@ -86,10 +88,11 @@ export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
 
   app.onError((err, c) => {
     if (err instanceof NotFound) return fail(c, 404, 'not_found', err.message)
-    if (err instanceof ConfigError) return fail(c, 400, 'invalid_request', err.message)
+    if (err instanceof InputError) return fail(c, 400, 'invalid_request', err.message)
     if (err instanceof OAuthError && err.reason === 'limit_reached') return fail(c, 429, 'temporarily_unavailable', String(err.vars.detail))
+    if (clientGone(c)) return new Response(null, { status: 499 })
     console.error('mockidp admin: unexpected error:', err)
-    return fail(c, 500, 'server_error', (err as Error).message)
+    return fail(c, 500, 'server_error', String((err as Error)?.message ?? err))
   })
   app.notFound((c) => fail(c, 404, 'not_found', `no admin endpoint at ${c.req.method} ${c.req.path}`))
 

@@ -3,7 +3,7 @@
  * path (`tenants[1].clients[0].redirectUris[2]`) and says what is allowed.
  */
 type Node = {
-  type?: string
+  type?: string | readonly string[]
   enum?: readonly unknown[]
   pattern?: string
   minLength?: number
@@ -29,8 +29,9 @@ export function validate(value: unknown, schema: Node, path = ''): string[] {
   }
   if (schema.type) {
     const t = typeOf(value)
-    const ok = t === schema.type || (schema.type === 'number' && t === 'integer')
-    if (!ok) return [`${where}: expected ${schema.type}, got ${t}${schema.description ? ` (${schema.description})` : ''}`]
+    const types = typeof schema.type === 'string' ? [schema.type] : schema.type
+    const ok = types.includes(t) || (types.includes('number') && t === 'integer')
+    if (!ok) return [`${where}: expected ${types.join(' or ')}, got ${t === 'number' && !Number.isFinite(value) ? String(value) : t}${schema.description ? ` (${schema.description})` : ''}`]
   }
   if (typeof value === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) errs.push(`${where}: must not be empty`)
@@ -51,8 +52,13 @@ export function validate(value: unknown, schema: Node, path = ''): string[] {
       if (!(key in obj)) errs.push(`${path ? `${path}.` : ''}${key}: is required${schema.properties?.[key]?.description ? ` (${schema.properties[key].description})` : ''}`)
     }
     for (const [key, v] of Object.entries(obj)) {
-      const sub = schema.properties?.[key]
       const p = path ? `${path}.${key}` : key
+      // JSON.parse makes "__proto__" an own key; merged or spread later it would set a prototype
+      if (key === '__proto__') {
+        errs.push(`${p}: "__proto__" is not allowed as a key; remove it`)
+        continue
+      }
+      const sub = schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined
       if (sub) errs.push(...validate(v, sub, p))
       else if (schema.additionalProperties === false) {
         const known = Object.keys(schema.properties ?? {}).filter((k) => k !== '$schema')

@@ -25,7 +25,7 @@ export interface JournalEntry {
   clientAuthMethod?: ClientAuthMethod
   /** Token endpoint: a `code_verifier` was sent; authorization endpoint: a `code_challenge`. */
   pkce?: boolean
-  /** HTTP status answered; `0` when the connection was dropped. */
+  /** HTTP status answered; `0` when the connection was dropped (a fault, or the client went away mid-request). */
   status: number
   /** OAuth error code answered (from the body or the error redirect). */
   error?: string
