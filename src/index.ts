@@ -4,6 +4,9 @@ import { reloadIdp } from './runtime/reload.js'
 import { serve } from './server/serve.js'
 import { controls, openIdp, watchIf, withControls } from './in-process.js'
 import { tlsSource } from './server/tls-source.js'
+import { ConfigError } from './config/errors.js'
+import { checkStartOptions } from './config/start-options.js'
+import { productionRefusal } from './config/production.js'
 import type { ControllableClock } from './lib/clock.js'
 import type { JournalEntry, JournalFilter } from './journal/journal.js'
 import type { Fault, FaultConfig } from './faults/faults.js'
@@ -18,6 +21,7 @@ export type { Fault, FaultConfig, FaultKind } from './faults/faults.js'
 export type { ServerInfo, TenantInfo, IssueTokensOptions, CreateCodeOptions, TokenResponse } from './admin/control.js'
 export type { RemoteMockIdp, RemoteTenant, ConnectOptions } from './admin/client.js'
 export { ConfigError } from './config/errors.js'
+export { InputError } from './lib/input-error.js'
 export { OAuthError } from './oauth/errors.js'
 export { configSchema } from './config/schema.js'
 export { mergeConfig } from './runtime/reload.js'
@@ -61,6 +65,8 @@ export interface StartOptions {
   httpPort?: number
   /** The CA directory (`ca.pem`, `ca-key.pem`); default: `$XDG_DATA_HOME/mockidp` or `~/.local/share/mockidp`. */
   tlsDir?: string
+  /** Start even when `NODE_ENV` is `production` (as `--allow-in-production` / `MOCKIDP_ALLOW_PRODUCTION=1`). Default `false`. */
+  allowInProduction?: boolean
 }
 
 /** One tenant of a running mock: its URLs, and fixtures and tokens on demand. */
@@ -138,6 +144,9 @@ export interface MockIdp extends MockIdpControls {
  * await idp.stop()
  */
 export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
+  checkStartOptions(opts)
+  const refusal = productionRefusal(opts.env ?? process.env, opts.allowInProduction, 'allowInProduction: true (or set MOCKIDP_ALLOW_PRODUCTION=1)')
+  if (refusal) throw new ConfigError(`startMockIdp: ${refusal}`)
   const { idp, source } = openIdp(opts)
   const statePath = opts.stateFile ? resolve(opts.stateFile) : idp.config.stateFile
   // loaded only when asked for: most runs (tests) want a clean start

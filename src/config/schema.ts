@@ -150,6 +150,24 @@ export const faultSchema = {
   },
 } as const
 
+/** JSON Schema of `issueTokens()` options (and `POST /_mockidp/tenants/:id/tokens`). */
+export const issueTokensSchema = {
+  type: 'object',
+  description: 'What to mint tokens for.',
+  additionalProperties: false,
+  properties: {
+    user: { type: ['string', 'object'], description: 'A user of the tenant (sub, username or email), or a user object.' },
+    clientId: { type: 'string', minLength: 1, description: 'The client; default: the tenant\'s first.' },
+    scope: { type: ['string', 'array'], items: { type: 'string' }, description: 'Granted scope: space-separated, or a list.' },
+    claims: { type: 'object', description: 'Claims to add to or override in the access and id tokens.' },
+    sub: { type: 'string', minLength: 1, description: 'A different sub.' },
+    expiresIn: { type: 'integer', minimum: -315360000, maximum: 315360000, description: 'Lifetime in seconds (≤ 10 years either way); zero or negative: already expired.' },
+    expired: { type: 'boolean', description: 'Tokens that expired an hour ago.' },
+    nonce: { type: 'string' },
+    server: { type: 'string', minLength: 1, description: 'Which server of the tenant.' },
+  },
+} as const
+
 /** JSON Schema (draft 2020-12) of `mockidp.config.json`. */
 export const configSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',

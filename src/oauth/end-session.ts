@@ -9,6 +9,7 @@ import { respondToClient } from './redirect.js'
 import { errorPage } from './pages.js'
 import type { Client } from '../runtime/tenant.js'
 import { clearedSessionCookie, sessionHandle } from './session.js'
+import { isRedirectUri } from '../lib/redirect-uri.js'
 
 export { sessionCookieName } from './session.js'
 
@@ -43,7 +44,7 @@ export async function endSessionEndpoint(c: Context<Env>): Promise<Response> {
     const clientId = params.get('client_id') ?? (typeof aud === 'string' ? aud : Array.isArray(aud) ? String(aud[0]) : undefined)
     const client = clientId === undefined ? undefined : tenant.clients.get(clientId)
     const target = params.get('post_logout_redirect_uri')
-    if (target !== undefined && (!client || !postLogoutUris(client).includes(target))) throw new OAuthError('end_session_bad_redirect')
+    if (target !== undefined && (!client || !postLogoutUris(client).includes(target) || !isRedirectUri(target))) throw new OAuthError('end_session_bad_redirect')
     const ended = tenant.sessions.end(sessionHandle(c))
     if (target !== undefined) {
       const state = params.get('state')
