@@ -39,8 +39,9 @@ export function validate(value: unknown, schema: Node, path = ''): string[] {
       errs.push(`${where}: ${JSON.stringify(value)} is not valid${schema.description ? ` (${schema.description})` : ` (must match ${schema.pattern})`}`)
   }
   if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) errs.push(`${where}: must be ≥ ${schema.minimum}`)
-    if (schema.maximum !== undefined && value > schema.maximum) errs.push(`${where}: must be ≤ ${schema.maximum}`)
+    const why = schema.description ? ` (${schema.description})` : ''
+    if (schema.minimum !== undefined && value < schema.minimum) errs.push(`${where}: ${value} is too small: must be ≥ ${schema.minimum}${why}`)
+    if (schema.maximum !== undefined && value > schema.maximum) errs.push(`${where}: ${value} is too large: must be ≤ ${schema.maximum}${why}`)
   }
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) errs.push(`${where}: needs at least ${schema.minItems} item(s)`)
