@@ -7,6 +7,7 @@ import {
   createCode,
   describeTenant,
   injectFault,
+  journalEntries,
   mintTokens,
   removeClient,
   removeUser,
@@ -120,7 +121,7 @@ export function controls(idp: Idp, originOf: (id: string) => string, reload: () 
         removeClient: (clientId) => removeClient(idp, id, clientId),
       }
     },
-    journal: (filter) => idp.journal.entries(filter),
+    journal: (filter) => journalEntries(idp, filter),
     clearJournal: () => idp.journal.clear(),
     injectFault: (fault) => injectFault(idp, fault),
     faults: () => idp.faults.all(),

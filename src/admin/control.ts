@@ -2,7 +2,7 @@ import { epochSeconds, type Clock } from '../lib/clock.js'
 import { formatId } from '../lib/ids.js'
 import { ConfigError } from '../config/errors.js'
 import { validate } from '../config/validate.js'
-import { clientSchema, codeSchema, faultSchema, issueTokensSchema, userSchema } from '../config/schema.js'
+import { clientSchema, codeSchema, faultSchema, issueTokensSchema, journalFilterSchema, userSchema } from '../config/schema.js'
 import { checkRedirects } from '../config/checks.js'
 import type { ClientConfig, UserConfig } from '../config/types.js'
 import type { EndpointName, PkceMethod } from '../profiles/types.js'
@@ -13,6 +13,7 @@ import type { CodeRecord } from '../runtime/records.js'
 import { issueTokens, type Grant } from '../oauth/issue.js'
 import { refreshPolicy } from '../oauth/token/refresh-token.js'
 import { checkFault, type Fault, type FaultConfig } from '../faults/faults.js'
+import type { JournalEntry, JournalFilter } from '../journal/journal.js'
 
 /** Something the caller asked for does not exist (HTTP 404 in the admin API). */
 export class NotFound extends Error {
@@ -290,6 +291,12 @@ export function upsertClient(idp: Idp, tenantId: string, client: ClientConfig): 
 /** Remove a client. Returns whether there was one. */
 export function removeClient(idp: Idp, tenantId: string, clientId: string): boolean {
   return requireTenant(idp, tenantId).deleteClient(clientId)
+}
+
+/** The journal entries a filter selects; a filter of the wrong shape is an error naming the member. */
+export function journalEntries(idp: Idp, filter: JournalFilter = {}): JournalEntry[] {
+  check(filter, journalFilterSchema, 'filter')
+  return idp.journal.entries(filter)
 }
 
 /** Validate and activate a fault. */

@@ -168,6 +168,25 @@ export const issueTokensSchema = {
   },
 } as const
 
+/** JSON Schema of a journal filter (`journal(filter)`). */
+export const journalFilterSchema = {
+  type: 'object',
+  description: 'Which journal entries to return.',
+  additionalProperties: false,
+  properties: {
+    tenant: { type: 'string' },
+    endpoint: { type: 'string' },
+    grantType: { type: 'string' },
+    clientId: { type: 'string' },
+    method: { type: 'string' },
+    status: { type: 'integer' },
+    error: { type: 'string' },
+    fault: { type: 'boolean' },
+    since: { type: 'number' },
+    limit: { type: 'integer', minimum: 0 },
+  },
+} as const
+
 /** JSON Schema (draft 2020-12) of `mockidp.config.json`. */
 export const configSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',

@@ -17,6 +17,9 @@ type Node = {
   description?: string
 }
 
+/** Keys written `a.key`; any other is written `a["key"]`, so an empty or odd key still has a path. */
+const IDENT = /^[A-Za-z_$][\w$-]*$/
+
 const typeOf = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v
 
@@ -53,7 +56,7 @@ export function validate(value: unknown, schema: Node, path = ''): string[] {
       if (!(key in obj)) errs.push(`${path ? `${path}.` : ''}${key}: is required${schema.properties?.[key]?.description ? ` (${schema.properties[key].description})` : ''}`)
     }
     for (const [key, v] of Object.entries(obj)) {
-      const p = path ? `${path}.${key}` : key
+      const p = IDENT.test(key) ? (path ? `${path}.${key}` : key) : `${path || '(root)'}[${JSON.stringify(key)}]`
       // JSON.parse makes "__proto__" an own key; merged or spread later it would set a prototype
       if (key === '__proto__') {
         errs.push(`${p}: "__proto__" is not allowed as a key; remove it`)
