@@ -10,6 +10,7 @@ import { errorPage } from './pages.js'
 import type { Client } from '../runtime/tenant.js'
 import { clearedSessionCookie, sessionHandle } from './session.js'
 import { isRedirectUri } from '../lib/redirect-uri.js'
+import { verifyIdTokenHint } from './id-token-hint.js'
 
 export { sessionCookieName } from './session.js'
 
@@ -40,9 +41,17 @@ export async function endSessionEndpoint(c: Context<Env>): Promise<Response> {
   try {
     const params = c.req.method === 'POST' ? await readForm(c) : readQuery(c)
     const hint = params.get('id_token_hint')
-    const aud = hint ? decodePayload(hint)?.aud : undefined
-    const clientId = params.get('client_id') ?? (typeof aud === 'string' ? aud : Array.isArray(aud) ? String(aud[0]) : undefined)
-    const client = clientId === undefined ? undefined : tenant.clients.get(clientId)
+    let client: Client | undefined
+    if (hint && (server.spec.endSession.idTokenHint ?? 'verify') === 'verify') {
+      // the vendors' engines verify the hint, so an unsigned or foreign one ends nothing here either
+      client = verifyIdTokenHint(server, hint, c.get('origin'))
+      const clientId = params.get('client_id')
+      if (clientId !== undefined && clientId !== client.clientId) throw new OAuthError('end_session_bad_hint')
+    } else {
+      const aud = hint ? decodePayload(hint)?.aud : undefined
+      const clientId = params.get('client_id') ?? (typeof aud === 'string' ? aud : Array.isArray(aud) ? String(aud[0]) : undefined)
+      client = clientId === undefined ? undefined : tenant.clients.get(clientId)
+    }
     const target = params.get('post_logout_redirect_uri')
     if (target !== undefined && (!client || !postLogoutUris(client).includes(target) || !isRedirectUri(target))) throw new OAuthError('end_session_bad_redirect')
     const ended = tenant.sessions.end(sessionHandle(c))

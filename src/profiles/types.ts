@@ -247,7 +247,15 @@ export interface ServerSpec {
   /** `publicOwnOnly`: a client authenticating with `none` sees only its own tokens as active (node-oidc-provider v6 allowedPolicy). */
   introspection: { fields: string[]; refreshTokenType?: string | null; publicOwnOnly?: boolean }
   jwks: { fields: string[] }
-  endSession: { requireRegisteredPostLogoutUri: boolean }
+  endSession: {
+    requireRegisteredPostLogoutUri: boolean
+    /**
+     * `verify`: an `id_token_hint` must be one of this server's ID tokens — signed by its key (or the
+     * client secret for HS256), `iss` this issuer, `aud` the client — expiry ignored, as the vendors'
+     * engines check it; `decode`: read unverified. Default `verify`.
+     */
+    idTokenHint?: 'verify' | 'decode'
+  }
   /**
    * Body of the `userProfile` endpoint: JSON templates over `${user.*}` (the token's user),
    * `${claims.*}` (the user's claims for the token's scopes), `${sub}`, `${scope}`, `${tenant.*}`;
