@@ -80,6 +80,11 @@ describe('admin guard: every /_mockidp/* route, one middleware', () => {
     expect((await app.request(`${ADMIN_PATH}/added-later`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415)
     expect((await app.request(`${ADMIN_PATH}/added-later`, json({}, { host: 'evil.example' }))).status).toBe(403)
     expect(await (await app.request(`${ADMIN_PATH}/added-later`, json({}))).json()).toEqual({ ran: true })
+    // the prefix itself, and spellings a router would decode to it
+    app.app.get(ADMIN_PATH, (c) => c.text('console'))
+    expect((await app.request(ADMIN_PATH, { headers: { host: 'evil.example' } })).status).toBe(403)
+    expect((await app.request('/%5Fmockidp/reset', json({}, { host: 'evil.example' }))).status).toBe(403)
+    expect((await app.request(`${ADMIN_PATH}//reset`, json({}, { host: 'evil.example' }))).status).toBe(403)
   })
 
   it('answers this machine\'s names and the configured ones; same-origin pages (the console) pass', async () => {

@@ -124,6 +124,18 @@ describe('admin API and programmatic inputs: a 400 naming the JSON path, never a
   })
 })
 
+describe('oversized browser-facing bodies', () => {
+  it('authorize and end-session answer a body over 64 KiB with 413 (an error page), not 400', async () => {
+    const app = makeIdp()
+    const big = `state=${'x'.repeat(70 * 1024)}`
+    for (const path of ['/authing/demo/oidc/auth', '/authing/demo/oidc/session/end', '/asgardeo/t/bifrost/oidc/logout']) {
+      const res = await app.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: big })
+      expect(res.status, path).toBe(413)
+      expect(res.headers.get('content-type')).toContain('text/html')
+    }
+  })
+})
+
 describe('startMockIdp options', () => {
   it.each([
     [{ config: { tenants: 5 } }, 'config.tenants: expected array, got integer'],
