@@ -23,6 +23,9 @@ const startOptionsSchema = {
     watch: { type: 'boolean' },
     allowInProduction: { type: 'boolean' },
     stateFile: { type: 'string', minLength: 1, description: 'a path' },
+    https: { type: 'boolean' },
+    httpPort: { type: 'integer', minimum: 0, maximum: 65535, description: 'a port number, 0 for a free one' },
+    tlsDir: { type: 'string', minLength: 1, description: 'a directory' },
   },
 } as const
 
