@@ -2,6 +2,7 @@ import { epochSeconds, type Clock } from '../lib/clock.js'
 import { formatId } from '../lib/ids.js'
 import { ConfigError } from '../config/errors.js'
 import { validate } from '../config/validate.js'
+import { logoutConfigProblems } from '../config/logout.js'
 import { clientSchema, codeSchema, faultSchema, userSchema } from '../config/schema.js'
 import type { ClientConfig, UserConfig } from '../config/types.js'
 import type { EndpointName, PkceMethod } from '../profiles/types.js'
@@ -278,6 +279,7 @@ export function upsertClient(idp: Idp, tenantId: string, client: ClientConfig): 
   if (m && m !== 'none' && m !== 'private_key_jwt' && !client.clientSecret) problems.push(`client.clientSecret: is required with tokenEndpointAuthMethod "${m}"`)
   if (m === 'none' && client.clientSecret) problems.push('client.clientSecret: a client with tokenEndpointAuthMethod "none" has no secret; remove it')
   if (m === 'private_key_jwt' && !client.jwks) problems.push('client.jwks: is required with tokenEndpointAuthMethod "private_key_jwt"')
+  problems.push(...logoutConfigProblems(client, tenant.profile, 'client'))
   if (problems.length) throw new ConfigError(`invalid client:\n  - ${problems.join('\n  - ')}`)
   return tenant.putClient(client)
 }

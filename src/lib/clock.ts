@@ -13,6 +13,8 @@ export interface ControllableClock extends Clock {
   set(ms: number): void
   /** Move the clock forward by `ms` milliseconds (freezes a system clock at now + ms). */
   advance(ms: number): void
+  /** Follow the wall clock again. */
+  system(): void
   /** True when the clock does not move by itself. */
   readonly frozen: boolean
 }
@@ -30,6 +32,9 @@ export function createClock(setting: 'system' | string = 'system'): Controllable
     },
     advance(ms) {
       fixed = (fixed ?? Date.now()) + ms
+    },
+    system() {
+      fixed = undefined
     },
     get frozen() {
       return fixed !== undefined

@@ -24,6 +24,7 @@ import { adminRoutes } from '../admin/routes.js'
 import { CORS_METHODS, corsMiddleware } from './cors.js'
 import { withPageHeaders } from './page-headers.js'
 import { hostMounts, routeByHost } from './hosts.js'
+import { attachJournal } from '../oauth/backchannel-logout.js'
 
 type Endpoint = (c: Context<Env>) => Response | Promise<Response>
 
@@ -67,6 +68,7 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
   // Every route is a fixed path: a trie is built as routes are added, while the default RegExpRouter
   // compiles ~150 routes on the first request (10-17 ms of every cold start, see bench/README.md).
   const app = new Hono<Env>({ router: new TrieRouter() })
+  attachJournal(idp, tenants)
   const servers = hostServers ?? tenants.flatMap((t) => (mount === 'host' ? t.hostServers : t.servers))
   if (mount === 'path') {
     // every tenant's host names, whichever port this app listens on (the server and the in-process
