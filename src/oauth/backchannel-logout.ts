@@ -26,7 +26,7 @@ export interface LogoutDelivery {
 
 /** How long an app has to answer a back-channel logout POST. */
 export const DELIVERY_TIMEOUT_MS = 5000
-/** Lifetime of a logout token (Back-Channel Logout 1.0 §2.4 asks for a short one; oidc-provider uses 2 minutes). */
+/** Lifetime of a logout token (Back-Channel Logout 1.0 §2.4 asks for a short one; WSO2's default LogoutTokenExpiration is 120 s). */
 const LOGOUT_TOKEN_TTL = 120
 /** The logout event (Back-Channel Logout 1.0 §2.4). */
 const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
@@ -96,15 +96,16 @@ async function deliver(server: ServerRuntime, origin: string, clientId: string, 
   const now = epochSeconds(tenant.clock)
   const out: LogoutDelivery = { clientId, url, sid: session.sid, sub: session.sub, reason, status: 0 }
   try {
-    // Back-Channel Logout 1.0 §2.4: iss, aud, iat, exp, jti, events, sub and sid; never a nonce
+    // Back-Channel Logout 1.0 §2.4: iss, aud, iat, exp, jti, events, sub and sid; never a nonce. In
+    // the order WSO2 builds them (identity-inbound-auth-oauth oidc-session DefaultLogoutTokenBuilder.buildJwtToken)
     const claims = {
-      iss: server.urls(origin).issuer,
       sub: session.sub,
+      iss: server.urls(origin).issuer,
       aud: clientId,
-      iat: now,
-      exp: now + LOGOUT_TOKEN_TTL,
       jti: formatId(tenant.ids, [tenant.id, 'logout-jti', session.sid, clientId], { kind: 'uuid', version: 4 }),
       events: { [LOGOUT_EVENT]: {} },
+      exp: now + LOGOUT_TOKEN_TTL,
+      iat: now,
       sid: session.sid,
     }
     const header = server.idHeaderB64 ?? tenant.servers.concat(tenant.hostServers).find((s) => s.idHeaderB64)?.idHeaderB64
