@@ -102,6 +102,11 @@ describe('rotation over HTTP, seen by an app', () => {
     expect((await client.fetchUserInfo(before.config, before.tokens.access_token, sub)).sub).toBe(sub)
     expect((await client.fetchUserInfo(after.config, after.tokens.access_token, sub)).sub).toBe(sub)
 
+    // the journal, read after the rotation, still finds the old token's signature valid (the key is retained)
+    const tokenEntries = await mock.remote.journal({ tenant: PINGONE.id, endpoint: 'token' })
+    const signatures = tokenEntries.map((e) => e.tokens?.id_token?.signature)
+    expect(signatures.slice(-2)).toEqual(['valid', 'valid'])
+
     await mock.remote.setClock({ advance: 301 })
     expect((await jwksOf(jwksUrl)).keys.map((k) => k.kid)).toEqual([rotated.kid])
     await expect(client.fetchUserInfo(before.config, before.tokens.access_token, sub)).rejects.toMatchObject({ status: 401 })
