@@ -25,11 +25,11 @@ export interface AppClient {
  * Sign `user` in the way an app does with openid-client: discovery, an authorization request with
  * PKCE and `login_hint` (no login page), the code redeemed at the token endpoint.
  */
-export async function codeFlow(remote: RemoteMockIdp, app: AppClient, user: string, scope = 'openid profile email') {
+export async function codeFlow(remote: RemoteMockIdp, app: AppClient, user: string, scope = 'openid profile email', extra: Record<string, string> = {}) {
   const info = await remote.tenant(app.id).info()
   const config = await client.discovery(new URL(info.issuer), app.clientId, undefined, client.ClientSecretBasic(app.secret), { execute: [client.allowInsecureRequests] })
   const verifier = client.randomPKCECodeVerifier()
-  const url = client.buildAuthorizationUrl(config, { redirect_uri: app.redirectUri, scope, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', login_hint: user })
+  const url = client.buildAuthorizationUrl(config, { redirect_uri: app.redirectUri, scope, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', login_hint: user, ...extra })
   const res = await fetch(url, { redirect: 'manual' })
   const location = res.headers.get('location')
   if (res.status !== 302 || !location) throw new Error(`the authorization request for ${user} answered ${res.status}, not a redirect`)

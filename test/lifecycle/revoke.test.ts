@@ -6,7 +6,8 @@ import { codeFlow, mockForFile } from './helpers.js'
 const mock = mockForFile()
 beforeEach(() => mock.remote.reset())
 
-const signIn = (app: typeof ASGARDEO, user: string, scope: string) => codeFlow(mock.remote, app, user, scope)
+// Authing (oidc-provider v6) grants offline_access, and so a refresh token, only with prompt=consent
+const signIn = (app: typeof ASGARDEO, user: string, scope: string) => codeFlow(mock.remote, app, user, scope, scope.includes('offline_access') ? { prompt: 'consent' } : {})
 
 describe('revoke on demand', () => {
   it("Asgardeo: a user's refresh and opaque access tokens — refresh, introspection and userinfo answer as for revoked tokens; other users keep theirs", async () => {
