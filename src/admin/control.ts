@@ -4,6 +4,7 @@ import { ConfigError } from '../config/errors.js'
 import { validate } from '../config/validate.js'
 import { clientSchema, codeSchema, faultSchema, issueTokensSchema, journalFilterSchema, userSchema } from '../config/schema.js'
 import { checkRedirects } from '../config/checks.js'
+import { logoutConfigProblems } from '../config/logout.js'
 import type { ClientConfig, UserConfig } from '../config/types.js'
 import type { EndpointName, PkceMethod } from '../profiles/types.js'
 import type { Idp } from '../runtime/idp.js'
@@ -284,6 +285,7 @@ export function upsertClient(idp: Idp, tenantId: string, client: ClientConfig): 
   if (m && m !== 'none' && m !== 'private_key_jwt' && !client.clientSecret) problems.push(`client.clientSecret: is required with tokenEndpointAuthMethod "${m}"`)
   if (m === 'none' && client.clientSecret) problems.push('client.clientSecret: a client with tokenEndpointAuthMethod "none" has no secret; remove it')
   if (m === 'private_key_jwt' && !client.jwks) problems.push('client.jwks: is required with tokenEndpointAuthMethod "private_key_jwt"')
+  problems.push(...logoutConfigProblems(client, tenant.profile, 'client'))
   if (problems.length) throw new ConfigError(`invalid client:\n  - ${problems.join('\n  - ')}`)
   return tenant.putClient(client)
 }

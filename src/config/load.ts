@@ -8,6 +8,7 @@ import { matchesUser } from './users.js'
 import { loadProfile, listProfiles, UnknownProfile } from '../profiles/load.js'
 import type { Profile } from '../profiles/types.js'
 import { packagePath } from '../lib/paths.js'
+import { logoutConfigProblems } from './logout.js'
 import { checkFault } from '../faults/faults.js'
 import { checkProductionAddresses } from '../profiles/production.js'
 import { resolveTls } from './tls.js'
@@ -163,6 +164,7 @@ function checkTenant(t: TenantConfig, i: number, profile: Profile): string[] {
       out.push(`${at}.clients[${j}].clientSecret: is required with tokenEndpointAuthMethod "${m}"`)
     if (m === 'none' && c.clientSecret) out.push(`${at}.clients[${j}].clientSecret: a client with tokenEndpointAuthMethod "none" has no secret; remove it`)
     if (m === 'private_key_jwt' && !c.jwks) out.push(`${at}.clients[${j}].jwks: is required with tokenEndpointAuthMethod "private_key_jwt"`)
+    out.push(...logoutConfigProblems(c, profile, `${at}.clients[${j}]`))
   })
   t.clients.forEach((c, j) => out.push(...checkRedirects(c, `${at}.clients[${j}]`)))
   const subs = new Set<string>()

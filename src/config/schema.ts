@@ -61,6 +61,10 @@ export const clientSchema = {
     accessTokenTtl: { type: 'integer', minimum: 1, maximum: 315360000, description: 'Lifetime in seconds of this app\'s access tokens (every vendor makes it an application setting). Default: the vendor\'s.' },
     accessTokenFormat: { enum: ['jwt', 'opaque'], description: 'Asgardeo\'s per-app "Access token type": "jwt" issues JWT access tokens (at+jwt) where the profile defines them. Default: the profile\'s format.' },
     parRequired: { type: 'boolean', description: 'The app must use the pushed authorization request endpoint (PingOne "Require Pushed Authorization Request").' },
+    backchannelLogoutUri: { ...url, description: 'OIDC Back-Channel Logout 1.0: where a signed logout_token is POSTed when a session this client took part in ends (vendors that send them: docs/vendors/logout.md).' },
+    backchannelLogoutSessionRequired: { type: 'boolean', description: 'Back-channel logout: the client needs `sid` in the logout_token (mockidp always sends it).' },
+    frontchannelLogoutUri: { ...url, description: 'OIDC Front-Channel Logout 1.0: loaded in an iframe of the end-session page when a session this client took part in ends.' },
+    frontchannelLogoutSessionRequired: { type: 'boolean', description: 'Front-channel logout: add `iss` and `sid` to the iframe URL. Default false.' },
   },
 } as const
 

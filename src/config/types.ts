@@ -23,6 +23,13 @@ export interface ClientConfig {
   accessTokenFormat?: 'jwt' | 'opaque'
   /** The client must push its authorization requests (RFC 9126 §6; PingOne `par_requirement: REQUIRED`). */
   parRequired?: boolean
+  /** OIDC Back-Channel Logout 1.0: where the logout_token is POSTed when a session of this client ends. */
+  backchannelLogoutUri?: string
+  backchannelLogoutSessionRequired?: boolean
+  /** OIDC Front-Channel Logout 1.0: loaded in an iframe of the end-session page. */
+  frontchannelLogoutUri?: string
+  /** Add `iss` and `sid` to the front-channel URL (default false). */
+  frontchannelLogoutSessionRequired?: boolean
 }
 
 /** Most live items each tenant holds at once; reaching one refuses new issuance. Default 100000 each. */

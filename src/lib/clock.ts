@@ -14,6 +14,8 @@ export interface ControllableClock extends Clock {
   set(ms: number): void
   /** Move the clock forward by `ms` milliseconds (freezes a system clock at now + ms). */
   advance(ms: number): void
+  /** Follow the wall clock again. */
+  system(): void
   /** True when the clock does not move by itself. */
   readonly frozen: boolean
 }
@@ -60,6 +62,9 @@ export function createClock(setting: 'system' | string = 'system'): Controllable
       const next = (fixed ?? Date.now()) + checkMs(ms, 'clock.advance(ms)', -MAX_TIME_MS)
       if (next < 0 || next > MAX_TIME_MS) throw new InputError(`clock.advance(ms): ${ms} ms would move the clock outside the range a Date can hold`)
       fixed = next
+    },
+    system() {
+      fixed = undefined
     },
     get frozen() {
       return fixed !== undefined

@@ -11,6 +11,8 @@ import type { Client } from '../runtime/tenant.js'
 import { clearedSessionCookie, sessionHandle } from './session.js'
 import { isRedirectUri } from '../lib/redirect-uri.js'
 import { verifyIdTokenHint } from './id-token-hint.js'
+import { frontchannelTargets, notifySessionEnded } from './backchannel-logout.js'
+import { frontchannelFrames } from './frontchannel-logout.js'
 
 export { sessionCookieName } from './session.js'
 
@@ -54,19 +56,25 @@ export async function endSessionEndpoint(c: Context<Env>): Promise<Response> {
     }
     const target = params.get('post_logout_redirect_uri')
     if (target !== undefined && (!client || !postLogoutUris(client).includes(target) || !isRedirectUri(target))) throw new OAuthError('end_session_bad_redirect')
+    const session = tenant.sessions.find(sessionHandle(c))
     const ended = tenant.sessions.end(sessionHandle(c))
-    if (target !== undefined) {
-      const state = params.get('state')
-      const res = respondToClient(target, 'query', state === undefined ? [] : [['state', state]])
-      res.headers.append('set-cookie', clearedSessionCookie(server, isHttps(c)))
-      return res
+    // Front-Channel Logout 1.0: the apps' logout URIs load in iframes of this page; Back-Channel
+    // Logout 1.0: each app hears it server to server before the browser moves on
+    const frames = session ? frontchannelTargets(tenant, session.sid) : []
+    if (session) await notifySessionEnded(tenant, session, 'logout')
+    const state = params.get('state')
+    const redirect = target === undefined ? undefined : respondToClient(target, 'query', state === undefined ? [] : [['state', state]])
+    if (redirect && !frames.length) {
+      redirect.headers.append('set-cookie', clearedSessionCookie(server, isHttps(c)))
+      return redirect
     }
     const profile = tenant.profile
+    const next = redirect?.headers.get('location') ?? undefined
     const html = page(
       `Signed out — ${profile.displayName} (mockidp)`,
       `<header class="brand"><span class="brand-name">${escapeHtml(profile.brand.logoText)}</span><span class="badge">mock</span></header>
 <section><h1 class="title">You are signed out</h1><p class="context">${escapeHtml(profile.displayName)} · tenant <code>${escapeHtml(tenant.id)}</code></p>
-<p>${ended ? 'Your session with this tenant has ended.' : 'There was no session to end.'} You can close this window.</p></section>`,
+<p>${ended ? 'Your session with this tenant has ended.' : 'There was no session to end.'} ${next ? 'Taking you back to the app…' : 'You can close this window.'}</p></section>${frontchannelFrames(frames, next)}`,
       { color: profile.brand.color },
     )
     return c.html(html, 200, { 'cache-control': 'no-store', 'set-cookie': clearedSessionCookie(server, isHttps(c)) })

@@ -342,7 +342,15 @@ export interface Profile {
   tenant: { path: string; hostPath?: string; production?: ProductionSpec; params: TenantParamSpec[] }
   /** Signing-key fixture name in `fixtures/keys/`. */
   key: string
+  /**
+   * How the vendor names signing keys, which rotated keys follow: `thumbprint` (RFC 7638, oidc-provider's
+   * default), `uuid` (PingOne), `wso2` (base64url of the certificate's hex SHA-256 + `_RS256`, with `x5t`/`x5c`).
+   * Default `thumbprint`.
+   */
+  keyIds?: { style: 'thumbprint' | 'uuid' | 'wso2' }
   defaultServer: string
+  /** Logout notifications the vendor sends to its apps (OIDC Back-/Front-Channel Logout 1.0); default neither. */
+  logout?: { backchannel?: boolean; frontchannel?: boolean }
   claims: { missing: 'omit' | 'null'; scopes: Record<string, string[]> }
   servers: ServerSpec[]
 }

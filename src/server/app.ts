@@ -26,6 +26,7 @@ import { withPageHeaders } from './page-headers.js'
 import { hostMounts, routeByHost } from './hosts.js'
 import { adminGuard } from '../admin/guard.js'
 import { clientGone } from './aborted.js'
+import { attachJournal } from '../oauth/backchannel-logout.js'
 
 type Endpoint = (c: Context<Env>) => Response | Promise<Response>
 
@@ -69,6 +70,7 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
   // Every route is a fixed path: a trie is built as routes are added, while the default RegExpRouter
   // compiles ~150 routes on the first request (10-17 ms of every cold start, see bench/README.md).
   const app = new Hono<Env>({ router: new TrieRouter() })
+  attachJournal(idp, tenants)
   const servers = hostServers ?? tenants.flatMap((t) => (mount === 'host' ? t.hostServers : t.servers))
   // First of all: one gate for every /_mockidp/* route (admin API, console, whatever is added there)
   const adminOn = idp.config.admin?.enabled !== false
