@@ -37,6 +37,8 @@ const mainEntry = {
 for (const name of ['vite', 'next', 'msw']) {
   await build({ ...common, entryPoints: [`src/${name}.ts`], outfile: `dist/${name}.js`, external: ['vite', 'next', 'msw', 'msw/*', '@hono/node-server'], plugins: [mainEntry] })
 }
+// `mockidp/playwright`: its own entry, so the library never loads it (Playwright is an optional peer)
+await build({ ...common, entryPoints: ['src/playwright.ts'], outfile: 'dist/playwright.js' })
 execFileSync(process.execPath, [new URL('node_modules/typescript/bin/tsc', root).pathname, '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' })
 chmodSync(new URL('dist/cli.js', root), 0o755)
 // the console's browser script is served as written (no build step of its own)
@@ -45,5 +47,6 @@ copyFileSync(new URL('src/console/app.js', root), new URL('dist/console/app.js',
 writeFileSync(new URL('dist/index.d.ts', root), "export * from './types/index.js'\n")
 writeFileSync(new URL('dist/vite.d.ts', root), "export * from './types/vite.js'\nexport { default } from './types/vite.js'\n")
 for (const name of ['next', 'msw']) writeFileSync(new URL(`dist/${name}.d.ts`, root), `export * from './types/${name}.js'\n`)
+writeFileSync(new URL('dist/playwright.d.ts', root), "export * from './types/playwright.js'\n")
 const { configSchema } = await import(pathToFileURL(new URL('dist/index.js', root).pathname).href)
 writeFileSync(new URL('mockidp.schema.json', root), JSON.stringify(configSchema, null, 2) + '\n')

@@ -5,12 +5,13 @@ import { loadConfig, type LoadOptions } from './config/load.js'
 import { reloadIdp, watchAndReload } from './runtime/reload.js'
 import { ConfigError } from './config/errors.js'
 import { createIdp } from './runtime/idp.js'
-import { serve } from './server/serve.js'
+import { serve, SHUTDOWN_GRACE_MS } from './server/serve.js'
 import { describeTenant } from './index.js'
 import { packagePath } from './lib/paths.js'
 import { tlsSource } from './server/tls-source.js'
 import { productionIssuer } from './server/hosts.js'
 import { defaultTlsDir } from './config/tls.js'
+import { productionRefusal } from './config/production.js'
 
 const HELP = `mockidp — a mock GenAuth / Authing / PingOne / Asgardeo identity provider for development and tests
 
@@ -72,8 +73,9 @@ async function main(argv: string[]): Promise<number> {
     return 0
   }
   if (positionals[0] === 'ca') return printCa(args['tls-dir'] ?? process.env.MOCKIDP_TLS_DIR)
-  if (process.env.NODE_ENV === 'production' && !args['allow-in-production'] && process.env.MOCKIDP_ALLOW_PRODUCTION !== '1') {
-    console.error('mockidp: refusing to start with NODE_ENV=production — this is a mock identity provider whose keys, secrets and users are public.\n  If this really is a test environment, pass --allow-in-production (or set MOCKIDP_ALLOW_PRODUCTION=1).')
+  const refusal = productionRefusal(process.env, args['allow-in-production'] === true)
+  if (refusal) {
+    console.error(`mockidp: ${refusal}`)
     return 1
   }
   let port: number | undefined
@@ -141,7 +143,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(lines.join('\n'))
     const stop = (signal: string) => {
       console.log(`mockidp: ${signal}, stopping`)
-      const force = setTimeout(() => process.exit(0), 2000)
+      // the server cuts connections after the grace period itself; this is a backstop
+      const force = setTimeout(() => process.exit(0), (config.shutdown?.graceMs ?? SHUTDOWN_GRACE_MS) + 1000)
       force.unref()
       watcher?.close()
       state?.flush()

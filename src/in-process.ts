@@ -7,12 +7,15 @@ import {
   createCode,
   describeTenant,
   injectFault,
+  journalEntries,
   mintTokens,
   removeClient,
   removeUser,
   upsertClient,
   upsertUser,
 } from './admin/control.js'
+import { changeClock, clockState } from './admin/clock.js'
+import { endTenantSessions, nextSignIn, revokeTokens, rotateKeys } from './admin/lifecycle.js'
 import type { MockIdpControls, StartOptions } from './index.js'
 
 /** Options of {@link createMockIdp}: those of `startMockIdp` without a socket's, plus where it is mounted. */
@@ -118,9 +121,15 @@ export function controls(idp: Idp, originOf: (id: string) => string, reload: () 
         removeUser: (hint) => removeUser(idp, id, hint),
         upsertClient: (c) => upsertClient(idp, id, c),
         removeClient: (clientId) => removeClient(idp, id, clientId),
+        rotateKeys: (o) => rotateKeys(idp, id, o),
+        endSessions: (o) => endTenantSessions(idp, id, o),
+        revokeTokens: (o) => revokeTokens(idp, id, o),
+        nextSignIn: (o) => nextSignIn(idp, id, o),
       }
     },
-    journal: (filter) => idp.journal.entries(filter),
+    getClock: () => clockState(idp),
+    setClock: (change) => changeClock(idp, change),
+    journal: (filter) => journalEntries(idp, filter),
     clearJournal: () => idp.journal.clear(),
     injectFault: (fault) => injectFault(idp, fault),
     faults: () => idp.faults.all(),

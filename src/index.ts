@@ -4,20 +4,33 @@ import { reloadIdp } from './runtime/reload.js'
 import { serve } from './server/serve.js'
 import { controls, openIdp, watchIf, withControls } from './in-process.js'
 import { tlsSource } from './server/tls-source.js'
+import { ConfigError } from './config/errors.js'
+import { checkStartOptions } from './config/start-options.js'
+import { productionRefusal } from './config/production.js'
 import type { ControllableClock } from './lib/clock.js'
 import type { JournalEntry, JournalFilter } from './journal/journal.js'
 import type { Fault, FaultConfig } from './faults/faults.js'
 import type { ConfigPatch } from './runtime/reload.js'
 import type { CreateCodeOptions, IssueTokensOptions, TenantInfo, TokenResponse } from './admin/control.js'
+import type { ClockChange, ClockState } from './admin/clock.js'
+import type { EndSessionsOptions, EndSessionsResult, NextSignInResult, RevokeTokensOptions, RevokeTokensResult, RotateKeysOptions } from './admin/lifecycle.js'
+import type { RotationResult } from './keys/rotation.js'
+import type { NextSignInOptions } from './runtime/next-sign-in.js'
 
-export type { MockIdpConfig, TenantConfig, ClientConfig, UserConfig, CodeConfig } from './config/types.js'
+export type { MockIdpConfig, TenantConfig, ClientConfig, UserConfig, CodeConfig, AdminConfig, ShutdownConfig } from './config/types.js'
 export type { Profile, ServerSpec, GrantType, ClientAuthMethod, EndpointName } from './profiles/types.js'
 export type { ConfigPatch, TenantPatch } from './runtime/reload.js'
 export type { JournalEntry, JournalFilter } from './journal/journal.js'
 export type { Fault, FaultConfig, FaultKind } from './faults/faults.js'
 export type { ServerInfo, TenantInfo, IssueTokensOptions, CreateCodeOptions, TokenResponse } from './admin/control.js'
-export type { RemoteMockIdp, RemoteTenant } from './admin/client.js'
+export type { RemoteMockIdp, RemoteTenant, ConnectOptions } from './admin/client.js'
+export type { ClockChange, ClockState } from './admin/clock.js'
+export type { RotateKeysOptions, EndSessionsOptions, EndSessionsResult, RevokeTokensOptions, RevokeTokensResult, NextSignInResult } from './admin/lifecycle.js'
+export type { RotationResult } from './keys/rotation.js'
+export type { LogoutDelivery, LogoutReason } from './oauth/backchannel-logout.js'
+export type { NextSignInOptions } from './runtime/next-sign-in.js'
 export { ConfigError } from './config/errors.js'
+export { InputError } from './lib/input-error.js'
 export { OAuthError } from './oauth/errors.js'
 export { configSchema } from './config/schema.js'
 export { mergeConfig } from './runtime/reload.js'
@@ -61,6 +74,8 @@ export interface StartOptions {
   httpPort?: number
   /** The CA directory (`ca.pem`, `ca-key.pem`); default: `$XDG_DATA_HOME/mockidp` or `~/.local/share/mockidp`. */
   tlsDir?: string
+  /** Start even when `NODE_ENV` is `production` (as `--allow-in-production` / `MOCKIDP_ALLOW_PRODUCTION=1`). Default `false`. */
+  allowInProduction?: boolean
 }
 
 /** One tenant of a running mock: its URLs, and fixtures and tokens on demand. */
@@ -82,6 +97,25 @@ export interface TenantHandle extends TenantInfo {
   /** Add a client, or replace the one with the same `clientId`; returns true when it replaced one. */
   upsertClient(client: ClientConfig): boolean
   removeClient(clientId: string): boolean
+  /**
+   * Sign new tokens with a new key (derived from the seed and the rotation count, in the vendor's
+   * kid style); the old key stays in JWKS for `graceSeconds` by the mock's clock (0: replaced at once).
+   *
+   * @example
+   * const { kid, retained } = idp.tenant('asgardeo-demo').rotateKeys({ graceSeconds: 300 })
+   */
+  rotateKeys(opts?: RotateKeysOptions): RotationResult
+  /** End the tenant's sessions (one user's, or all), sending back-channel logouts; resolves when every app answered. */
+  endSessions(opts?: EndSessionsOptions): Promise<EndSessionsResult>
+  /** Revoke a user's or client's refresh tokens and opaque access tokens (all of the tenant's without options). */
+  revokeTokens(opts?: RevokeTokensOptions): RevokeTokensResult
+  /**
+   * Sign `user` in on the next matching authorization request, without the login page.
+   *
+   * @example
+   * idp.tenant('authing-demo').nextSignIn({ user: 'alice', amr: ['pwd', 'mfa'] })
+   */
+  nextSignIn(opts: NextSignInOptions): NextSignInResult
 }
 
 /** The programmatic API, the same in-process ({@link createMockIdp}) and over a socket ({@link startMockIdp}). */
@@ -92,6 +126,13 @@ export interface MockIdpControls {
   readonly tenantIds: string[]
   /** The clock (frozen or system); tests may `set` or `advance` it. */
   readonly clock: ControllableClock
+  /** The clock's reading, as `GET /_mockidp/clock` answers. */
+  getClock(): ClockState
+  /**
+   * Change the clock (`{ advance: "1h" }`, `{ set: ISO }`, `{ freeze: true }`, `{ system: true }`), as
+   * `POST /_mockidp/clock` does; sessions that expire by it end with their back-channel logouts.
+   */
+  setClock(change: ClockChange): Promise<ClockState>
   /** Requests received, oldest first, decoded and with every secret redacted. */
   journal(filter?: JournalFilter): JournalEntry[]
   clearJournal(): void
@@ -138,6 +179,9 @@ export interface MockIdp extends MockIdpControls {
  * await idp.stop()
  */
 export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
+  checkStartOptions(opts)
+  const refusal = productionRefusal(opts.env ?? process.env, opts.allowInProduction, 'allowInProduction: true (or set MOCKIDP_ALLOW_PRODUCTION=1)')
+  if (refusal) throw new ConfigError(`startMockIdp: ${refusal}`)
   const { idp, source } = openIdp(opts)
   const statePath = opts.stateFile ? resolve(opts.stateFile) : idp.config.stateFile
   // loaded only when asked for: most runs (tests) want a clean start

@@ -81,6 +81,25 @@ describe('mockidp CLI', () => {
     expect(r.status).toBe(1)
     expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`)
   })
+
+  it('a listen host that is no host, or not this machine\'s, exits 1 with a message and no stack trace', () => {
+    const bad = run(['--port', '0', '--host', 'not-a-host!!'])
+    expect(bad.status).toBe(1)
+    expect(bad.stderr).toContain('host (option): "not-a-host!!" is neither an IP address nor a host name')
+    expect(bad.stderr).not.toMatch(/\n\s+at /)
+    const foreign = run(['--port', '0', '--host', '192.0.2.1']) // TEST-NET-1: never an address of this machine
+    expect(foreign.status).toBe(1)
+    expect(foreign.stderr).toContain('host: "192.0.2.1" is not an address of this machine (EADDRNOTAVAIL)')
+    expect(foreign.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('NODE_ENV=Production in any case or spacing is refused', () => {
+    for (const NODE_ENV of ['Production', ' production ', 'PRODUCTION']) {
+      const r = run(['--port', '0'], { NODE_ENV })
+      expect(r.status, NODE_ENV).toBe(1)
+      expect(r.stderr).toContain('refusing to start with NODE_ENV=')
+    }
+  })
 })
 
 describe('safety rails', () => {

@@ -2,7 +2,9 @@ import { epochSeconds, type Clock } from '../lib/clock.js'
 import { formatId } from '../lib/ids.js'
 import { ConfigError } from '../config/errors.js'
 import { validate } from '../config/validate.js'
-import { clientSchema, codeSchema, faultSchema, userSchema } from '../config/schema.js'
+import { clientSchema, codeSchema, faultSchema, issueTokensSchema, journalFilterSchema, userSchema } from '../config/schema.js'
+import { checkRedirects } from '../config/checks.js'
+import { logoutConfigProblems } from '../config/logout.js'
 import type { ClientConfig, UserConfig } from '../config/types.js'
 import type { EndpointName, PkceMethod } from '../profiles/types.js'
 import type { Idp } from '../runtime/idp.js'
@@ -12,6 +14,7 @@ import type { CodeRecord } from '../runtime/records.js'
 import { issueTokens, type Grant } from '../oauth/issue.js'
 import { refreshPolicy } from '../oauth/token/refresh-token.js'
 import { checkFault, type Fault, type FaultConfig } from '../faults/faults.js'
+import type { JournalEntry, JournalFilter } from '../journal/journal.js'
 
 /** Something the caller asked for does not exist (HTTP 404 in the admin API). */
 export class NotFound extends Error {
@@ -134,9 +137,10 @@ export function describeTenant(idp: Idp, id: string, origin: string): TenantInfo
   return { ...servers[t.defaultServer.id]!, tenantId: t.id, vendor: t.profile.name, servers, clientIds: [...t.clients.keys()] }
 }
 
-function check(value: unknown, schema: unknown, what: string): void {
-  const problems = validate(value, schema as never, what)
-  if (problems.length) throw new ConfigError(`invalid ${what}:\n  - ${problems.join('\n  - ')}`)
+/** Validate `value` against `schema` (paths below `what`, e.g. `user.sub`); a ConfigError listing every problem. */
+function check(value: unknown, schema: unknown, what: string, extra: string[] = []): void {
+  const problems = [...validate(value, schema as never, what), ...extra]
+  if (problems.length) throw new ConfigError(`invalid ${what || 'options'}:\n  - ${problems.join('\n  - ')}`)
 }
 
 /** The servers a tenant is reached through: its path mount, or (a host-only tenant) its host mount. */
@@ -170,6 +174,7 @@ const scopeList = (scope: string | string[]): string[] => (Array.isArray(scope) 
  * time claim and stored expiry agrees.
  */
 export async function mintTokens(idp: Idp, tenantId: string, opts: IssueTokensOptions, origin: string): Promise<TokenResponse> {
+  check(opts, issueTokensSchema, '')
   const tenant = requireTenant(idp, tenantId)
   let server = serverOf(tenant, opts.server)
   let client = clientOf(tenant, opts.clientId)
@@ -219,7 +224,7 @@ export async function mintTokens(idp: Idp, tenantId: string, opts: IssueTokensOp
 /** Store an authorization code redeemable at the token endpoint; returns it. */
 export function createCode(idp: Idp, tenantId: string, opts: CreateCodeOptions): string {
   const tenant = requireTenant(idp, tenantId)
-  check({ code: 'x', ...opts }, codeSchema, 'code')
+  check(opts, { ...codeSchema, required: codeSchema.required.filter((k) => k !== 'code') }, '')
   const server = serverOf(tenant, opts.server)
   const client = clientOf(tenant, opts.clientId)
   if (!client.redirectUris.includes(opts.redirectUri))
@@ -258,6 +263,8 @@ export function createCode(idp: Idp, tenantId: string, opts: CreateCodeOptions):
 export function upsertUser(idp: Idp, tenantId: string, user: UserConfig): boolean {
   const tenant = requireTenant(idp, tenantId)
   check(user, userSchema, 'user')
+  const other = tenant.users.find((u) => u.username === user.username && u.sub !== user.sub)
+  if (other) throw new ConfigError(`invalid user:\n  - user.username: "${user.username}" is already the username of user "${other.sub}"; give each user its own`)
   return tenant.putUser(user)
 }
 
@@ -273,11 +280,12 @@ export function upsertClient(idp: Idp, tenantId: string, client: ClientConfig): 
   const tenant = requireTenant(idp, tenantId)
   check(client, clientSchema, 'client')
   const m = client.tokenEndpointAuthMethod
-  const problems: string[] = []
+  const problems: string[] = checkRedirects(client, 'client')
   if (m && !tenant.servers.some((s) => s.spec.clientAuthMethods.includes(m))) problems.push(`client.tokenEndpointAuthMethod: ${tenant.profile.name} does not support "${m}"`)
   if (m && m !== 'none' && m !== 'private_key_jwt' && !client.clientSecret) problems.push(`client.clientSecret: is required with tokenEndpointAuthMethod "${m}"`)
   if (m === 'none' && client.clientSecret) problems.push('client.clientSecret: a client with tokenEndpointAuthMethod "none" has no secret; remove it')
   if (m === 'private_key_jwt' && !client.jwks) problems.push('client.jwks: is required with tokenEndpointAuthMethod "private_key_jwt"')
+  problems.push(...logoutConfigProblems(client, tenant.profile, 'client'))
   if (problems.length) throw new ConfigError(`invalid client:\n  - ${problems.join('\n  - ')}`)
   return tenant.putClient(client)
 }
@@ -285,6 +293,12 @@ export function upsertClient(idp: Idp, tenantId: string, client: ClientConfig): 
 /** Remove a client. Returns whether there was one. */
 export function removeClient(idp: Idp, tenantId: string, clientId: string): boolean {
   return requireTenant(idp, tenantId).deleteClient(clientId)
+}
+
+/** The journal entries a filter selects; a filter of the wrong shape is an error naming the member. */
+export function journalEntries(idp: Idp, filter: JournalFilter = {}): JournalEntry[] {
+  check(filter, journalFilterSchema, 'filter')
+  return idp.journal.entries(filter)
 }
 
 /** Validate and activate a fault. */

@@ -1,11 +1,13 @@
 import { frontOrigin, isHttps } from '../server/origin.js'
 import { ADMIN_PATH } from '../journal/observe.js'
+import { clientGone } from '../server/aborted.js'
 import { TrieRouter } from 'hono/router/trie-router'
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Idp } from '../runtime/idp.js'
 import { ConfigError } from '../config/errors.js'
 import { OAuthError } from '../oauth/errors.js'
+import { InputError } from '../lib/input-error.js'
 import { stringify } from '../lib/json.js'
 import type { EndpointName } from '../profiles/types.js'
 import type { JournalFilter } from '../journal/journal.js'
@@ -26,6 +28,9 @@ import {
   type CreateCodeOptions,
   type IssueTokensOptions,
 } from './control.js'
+import { changeClock, clockState, type ClockChange } from './clock.js'
+import { endTenantSessions, nextSignIn, revokeTokens, rotateKeys, type EndSessionsOptions, type RevokeTokensOptions, type RotateKeysOptions } from './lifecycle.js'
+import type { NextSignInOptions } from '../runtime/next-sign-in.js'
 
 const NO_STORE = { 'cache-control': 'no-store' }
 
@@ -44,6 +49,12 @@ async function jsonBody<T>(c: Context): Promise<T> {
   }
 }
 
+/** A JSON object body, or `{}` when there is none (calls whose members are all optional). */
+async function optionalBody<T>(c: Context): Promise<T> {
+  if ((c.req.header('content-length') === '0' || c.req.header('content-length') === undefined) && !c.req.header('transfer-encoding')) return {} as T
+  return jsonBody<T>(c)
+}
+
 const num = (v: string | undefined): number | undefined => (v === undefined || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v))
 
 /** Journal filter from query parameters (`?tenant=…&endpoint=token&status=400&limit=10`). */
@@ -57,6 +68,7 @@ function filterOf(c: Context): JournalFilter {
   if (q.method) f.method = q.method
   if (q.error) f.error = q.error
   if (q.fault === 'true' || q.fault === 'false') f.fault = q.fault === 'true'
+  if (q.delivery === 'true' || q.delivery === 'false') f.delivery = q.delivery === 'true'
   const status = num(q.status)
   const since = num(q.since)
   const limit = num(q.limit)
@@ -86,10 +98,11 @@ export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
 
   app.onError((err, c) => {
     if (err instanceof NotFound) return fail(c, 404, 'not_found', err.message)
-    if (err instanceof ConfigError) return fail(c, 400, 'invalid_request', err.message)
+    if (err instanceof InputError) return fail(c, 400, 'invalid_request', err.message)
     if (err instanceof OAuthError && err.reason === 'limit_reached') return fail(c, 429, 'temporarily_unavailable', String(err.vars.detail))
+    if (clientGone(c)) return new Response(null, { status: 499 })
     console.error('mockidp admin: unexpected error:', err)
-    return fail(c, 500, 'server_error', (err as Error).message)
+    return fail(c, 500, 'server_error', String((err as Error)?.message ?? err))
   })
   app.notFound((c) => fail(c, 404, 'not_found', `no admin endpoint at ${c.req.method} ${c.req.path}`))
 
@@ -158,6 +171,14 @@ export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
     const spec = serverOf(requireTenant(idp, id), opts.server).spec
     return new Response(stringify(body, spec.json), { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...NO_STORE } })
   })
+
+  // time, keys, logout, revocation and "sign in as" (admin/clock.ts, admin/lifecycle.ts)
+  app.get('/clock', (c) => c.json(clockState(idp), 200, NO_STORE))
+  app.post('/clock', async (c) => c.json(await changeClock(idp, await jsonBody<ClockChange>(c)), 200, NO_STORE))
+  app.post('/tenants/:tenant/keys/rotate', async (c) => c.json(rotateKeys(idp, c.req.param('tenant'), await optionalBody<RotateKeysOptions>(c)), 200, NO_STORE))
+  app.post('/tenants/:tenant/sessions/end', async (c) => c.json(await endTenantSessions(idp, c.req.param('tenant'), await optionalBody<EndSessionsOptions>(c)), 200, NO_STORE))
+  app.post('/tenants/:tenant/revoke', async (c) => c.json(revokeTokens(idp, c.req.param('tenant'), await optionalBody<RevokeTokensOptions>(c)), 200, NO_STORE))
+  app.post('/tenants/:tenant/next-sign-in', async (c) => c.json(nextSignIn(idp, c.req.param('tenant'), await jsonBody<NextSignInOptions>(c)), 201, NO_STORE))
 
   app.get('/journal', (c) => c.json({ entries: idp.journal.entries(filterOf(c)) }, 200, NO_STORE))
   app.delete('/journal', (c) => {

@@ -5,12 +5,14 @@ import { configSchema } from './schema.js'
 import { validate } from './validate.js'
 import type { MockIdpConfig, ResolvedConfig, TenantConfig, UserConfig } from './types.js'
 import { matchesUser } from './users.js'
-import { loadProfile, listProfiles } from '../profiles/load.js'
+import { loadProfile, listProfiles, UnknownProfile } from '../profiles/load.js'
 import type { Profile } from '../profiles/types.js'
 import { packagePath } from '../lib/paths.js'
+import { logoutConfigProblems } from './logout.js'
 import { checkFault } from '../faults/faults.js'
 import { checkProductionAddresses } from '../profiles/production.js'
 import { resolveTls } from './tls.js'
+import { checkConfig, checkListenHost, checkRedirects, checkUrlSetting } from './checks.js'
 
 /** Where to read the config from and what to override. */
 export interface LoadOptions {
@@ -81,16 +83,16 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
   if (cfg.profilesDir) profileDirs.push(resolve(baseDir, cfg.profilesDir))
 
   const profiles = new Map<string, Profile>()
-  const semantic: string[] = []
+  const semantic: string[] = checkConfig(cfg, profileDirs[1])
   cfg.tenants.forEach((t, i) => {
     try {
       if (!profiles.has(t.vendor)) profiles.set(t.vendor, loadProfile(t.vendor, profileDirs))
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err
       semantic.push(
-        err.message.startsWith('unknown profile')
+        err instanceof UnknownProfile && err.profile === t.vendor
           ? `tenants[${i}].vendor: unknown profile "${t.vendor}" (known: ${listProfiles(profileDirs).join(', ')})`
-          : err.message,
+          : `tenants[${i}].vendor: ${err.message}`,
       )
       return
     }
@@ -102,11 +104,18 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
   ;(cfg.faults ?? []).forEach((f, i) => semantic.push(...checkFault(f, `faults[${i}]`, (id) => profiles.get(vendorOf.get(id) ?? ''), [...vendorOf.keys()])))
   if (semantic.length) throw configProblems(source, semantic)
 
+  const host = opts.host ?? env.HOST ?? cfg.host ?? '127.0.0.1'
+  const overrides = [
+    checkListenHost(host, opts.host !== undefined ? 'host (option)' : env.HOST !== undefined ? 'HOST (environment)' : 'host'),
+    env.MOCKIDP_PUBLIC_URL ? checkUrlSetting(env.MOCKIDP_PUBLIC_URL, 'MOCKIDP_PUBLIC_URL (environment)') : undefined,
+    env.MOCKIDP_BACKCHANNEL_URL ? checkUrlSetting(env.MOCKIDP_BACKCHANNEL_URL, 'MOCKIDP_BACKCHANNEL_URL (environment)') : undefined,
+  ].filter((p): p is string => p !== undefined)
+  if (overrides.length) throw configProblems(source, overrides)
   const config: ResolvedConfig = {
     ...cfg,
     seed: cfg.seed ?? 'mockidp',
     port: opts.port ?? parsePort(env.PORT, 'PORT') ?? cfg.port ?? 9000,
-    host: opts.host ?? env.HOST ?? cfg.host ?? '127.0.0.1',
+    host,
     clock: cfg.clock ?? 'system',
     source,
     profileDirs,
@@ -121,6 +130,7 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
   if (backchannelUrl) config.backchannelUrl = backchannelUrl.replace(/\/+$/, '')
   const tls = resolveTls(cfg.tls, opts, env, baseDir)
   if (tls) config.https = tls
+  if (env.MOCKIDP_ADMIN_TOKEN) config.admin = { ...cfg.admin, token: env.MOCKIDP_ADMIN_TOKEN }
   return { config, profiles }
 }
 
@@ -154,11 +164,17 @@ function checkTenant(t: TenantConfig, i: number, profile: Profile): string[] {
       out.push(`${at}.clients[${j}].clientSecret: is required with tokenEndpointAuthMethod "${m}"`)
     if (m === 'none' && c.clientSecret) out.push(`${at}.clients[${j}].clientSecret: a client with tokenEndpointAuthMethod "none" has no secret; remove it`)
     if (m === 'private_key_jwt' && !c.jwks) out.push(`${at}.clients[${j}].jwks: is required with tokenEndpointAuthMethod "private_key_jwt"`)
+    out.push(...logoutConfigProblems(c, profile, `${at}.clients[${j}]`))
   })
+  t.clients.forEach((c, j) => out.push(...checkRedirects(c, `${at}.clients[${j}]`)))
   const subs = new Set<string>()
+  const usernames = new Map<string, number>()
   t.users.forEach((u, j) => {
     if (subs.has(u.sub)) out.push(`${at}.users[${j}].sub: "${u.sub}" is used twice in this tenant`)
     subs.add(u.sub)
+    const k = usernames.get(u.username)
+    if (k !== undefined) out.push(`${at}.users[${j}].username: "${u.username}" is already the username of ${at}.users[${k}]; sign-in by username would pick one of them, so give each user its own`)
+    else usernames.set(u.username, j)
   })
   if (t.autoLogin !== undefined && !hasUser(t.users, t.autoLogin))
     out.push(`${at}.autoLogin: no user "${t.autoLogin}" in this tenant (use a sub, username or email of tenants[${i}].users)`)

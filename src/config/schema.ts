@@ -61,6 +61,10 @@ export const clientSchema = {
     accessTokenTtl: { type: 'integer', minimum: 1, maximum: 315360000, description: 'Lifetime in seconds of this app\'s access tokens (every vendor makes it an application setting). Default: the vendor\'s.' },
     accessTokenFormat: { enum: ['jwt', 'opaque'], description: 'Asgardeo\'s per-app "Access token type": "jwt" issues JWT access tokens (at+jwt) where the profile defines them. Default: the profile\'s format.' },
     parRequired: { type: 'boolean', description: 'The app must use the pushed authorization request endpoint (PingOne "Require Pushed Authorization Request").' },
+    backchannelLogoutUri: { ...url, description: 'OIDC Back-Channel Logout 1.0: where a signed logout_token is POSTed when a session this client took part in ends (vendors that send them: docs/vendors/logout.md).' },
+    backchannelLogoutSessionRequired: { type: 'boolean', description: 'Back-channel logout: the client needs `sid` in the logout_token (mockidp always sends it).' },
+    frontchannelLogoutUri: { ...url, description: 'OIDC Front-Channel Logout 1.0: loaded in an iframe of the end-session page when a session this client took part in ends.' },
+    frontchannelLogoutSessionRequired: { type: 'boolean', description: 'Front-channel logout: add `iss` and `sid` to the iframe URL. Default false.' },
   },
 } as const
 
@@ -107,7 +111,7 @@ const tenantSchema = {
   additionalProperties: false,
   properties: {
     id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', description: 'Tenant id (lowercase, digits, dashes).' },
-    vendor: { type: 'string', description: 'A profile name from fixtures/profiles (genauth, authing, pingone, asgardeo) or profilesDir.' },
+    vendor: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$', description: 'A profile name (not a path) from fixtures/profiles (genauth, authing, pingone, asgardeo) or profilesDir.' },
     basePath: { type: 'string', pattern: '^(/[A-Za-z0-9._~-]+)*$', description: 'Path prefix, e.g. "/authing/demo"; "" mounts at the root. Omit for a tenant reached only by host name.' },
     hosts: {
       type: 'array',
@@ -144,9 +148,46 @@ export const faultSchema = {
     reason: { type: 'string', description: 'error: a reason of the profile\'s errors table, e.g. "code_expired" (worded as the vendor words it).' },
     error: { type: 'string', minLength: 1, description: 'error: the OAuth error code, e.g. "invalid_grant".' },
     description: { type: 'string', description: 'error: the error_description.' },
-    status: { type: 'integer', minimum: 100, maximum: 599, description: 'HTTP status (error, status, malformed).' },
+    status: { type: 'integer', minimum: 200, maximum: 599, description: 'HTTP status (error, status, malformed), 200-599 (a 1xx is no final answer).' },
     delayMs: { type: 'integer', minimum: 0, maximum: 600000, description: 'Wait this many milliseconds first (required for delay).' },
     body: { type: 'string', description: 'status, malformed: the response body.' },
+  },
+} as const
+
+/** JSON Schema of `issueTokens()` options (and `POST /_mockidp/tenants/:id/tokens`). */
+export const issueTokensSchema = {
+  type: 'object',
+  description: 'What to mint tokens for.',
+  additionalProperties: false,
+  properties: {
+    user: { type: ['string', 'object'], description: 'A user of the tenant (sub, username or email), or a user object.' },
+    clientId: { type: 'string', minLength: 1, description: 'The client; default: the tenant\'s first.' },
+    scope: { type: ['string', 'array'], items: { type: 'string' }, description: 'Granted scope: space-separated, or a list.' },
+    claims: { type: 'object', description: 'Claims to add to or override in the access and id tokens.' },
+    sub: { type: 'string', minLength: 1, description: 'A different sub.' },
+    expiresIn: { type: 'integer', minimum: -315360000, maximum: 315360000, description: 'Lifetime in seconds (≤ 10 years either way); zero or negative: already expired.' },
+    expired: { type: 'boolean', description: 'Tokens that expired an hour ago.' },
+    nonce: { type: 'string' },
+    server: { type: 'string', minLength: 1, description: 'Which server of the tenant.' },
+  },
+} as const
+
+/** JSON Schema of a journal filter (`journal(filter)`). */
+export const journalFilterSchema = {
+  type: 'object',
+  description: 'Which journal entries to return.',
+  additionalProperties: false,
+  properties: {
+    tenant: { type: 'string' },
+    endpoint: { type: 'string' },
+    grantType: { type: 'string' },
+    clientId: { type: 'string' },
+    method: { type: 'string' },
+    status: { type: 'integer' },
+    error: { type: 'string' },
+    fault: { type: 'boolean' },
+    since: { type: 'number' },
+    limit: { type: 'integer', minimum: 0 },
   },
 } as const
 
@@ -162,7 +203,7 @@ export const configSchema = {
     $schema: { type: 'string' },
     seed: { type: 'string', description: 'Seed of every derived code, token and jti. Default: "mockidp".' },
     port: { type: 'integer', minimum: 0, maximum: 65535, description: 'Listen port; 0 picks a free one. Default 9000.' },
-    host: { type: 'string', description: 'Listen address. Default 127.0.0.1.' },
+    host: { type: 'string', minLength: 1, description: 'Listen address: an IP address or a host name, e.g. "127.0.0.1", "0.0.0.0" (all interfaces) or "localhost". Default 127.0.0.1.' },
     clock: {
       type: 'string',
       pattern: '^(system|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))$',
@@ -176,7 +217,22 @@ export const configSchema = {
       type: 'object',
       additionalProperties: false,
       description: 'The admin HTTP API under /_mockidp/ (fixtures, minted tokens, journal, faults, reset).',
-      properties: { enabled: { type: 'boolean', description: 'Serve the admin API. Default: true (it is a mock).' } },
+      properties: {
+        enabled: { type: 'boolean', description: 'Serve the admin API. Default: true (it is a mock).' },
+        allowedHosts: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          description: 'More Host names the admin API answers, e.g. "mockidp.test" ("*": any). Always allowed: IP addresses, localhost, *.localhost, the hosts of publicUrl, backchannelUrl and tenant hosts, and single-label names (a Compose service name) when listening on all interfaces.',
+        },
+        allowedOrigins: { type: 'array', items: origin, description: 'Web origins whose pages may call the admin API (CORS), e.g. "http://localhost:5173" ("*": any). Default: none but its own.' },
+        token: { type: 'string', minLength: 1, description: 'Require "Authorization: Bearer <token>" on every admin request (env MOCKIDP_ADMIN_TOKEN; connectMockIdp(url, { token })).' },
+      },
+    },
+    shutdown: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Stopping (SIGTERM, SIGINT, stop()).',
+      properties: { graceMs: { type: 'integer', minimum: 0, maximum: 600000, description: 'Milliseconds requests in flight get to finish before their connections are cut. Default: 8000.' } },
     },
     journal: {
       type: 'object',

@@ -23,6 +23,13 @@ export interface ClientConfig {
   accessTokenFormat?: 'jwt' | 'opaque'
   /** The client must push its authorization requests (RFC 9126 §6; PingOne `par_requirement: REQUIRED`). */
   parRequired?: boolean
+  /** OIDC Back-Channel Logout 1.0: where the logout_token is POSTed when a session of this client ends. */
+  backchannelLogoutUri?: string
+  backchannelLogoutSessionRequired?: boolean
+  /** OIDC Front-Channel Logout 1.0: loaded in an iframe of the end-session page. */
+  frontchannelLogoutUri?: string
+  /** Add `iss` and `sid` to the front-channel URL (default false). */
+  frontchannelLogoutSessionRequired?: boolean
 }
 
 /** Most live items each tenant holds at once; reaching one refuses new issuance. Default 100000 each. */
@@ -85,6 +92,24 @@ export interface TenantConfig {
   codes?: CodeConfig[]
 }
 
+/** Who may use the admin API (`/_mockidp/*`): by default, programs on this machine only. */
+export interface AdminConfig {
+  /** Serve the admin API. Default `true`. */
+  enabled?: boolean
+  /** More `Host` names the admin API answers (besides IP literals, `localhost`, `*.localhost`, the configured URLs and hosts); `"*"`: any. */
+  allowedHosts?: string[]
+  /** Web origins whose pages may call the admin API (CORS); `"*"`: any. Default: none but its own. */
+  allowedOrigins?: string[]
+  /** Require `Authorization: Bearer <token>` (also `MOCKIDP_ADMIN_TOKEN`). */
+  token?: string
+}
+
+/** Stopping: how long requests in flight may take to finish. */
+export interface ShutdownConfig {
+  /** Milliseconds in-flight requests get to finish on stop (SIGTERM) before their connections are cut. Default 8000. */
+  graceMs?: number
+}
+
 /** The contents of `mockidp.config.json`. */
 export interface MockIdpConfig {
   $schema?: string
@@ -102,8 +127,8 @@ export interface MockIdpConfig {
   backchannelUrl?: string
   profilesDir?: string
   tenants: TenantConfig[]
-  /** The admin HTTP API under `/_mockidp/`; default enabled. */
-  admin?: { enabled?: boolean }
+  /** The admin HTTP API under `/_mockidp/`; default enabled, for this machine only (see {@link AdminConfig}). */
+  admin?: AdminConfig
   /** The request journal; default enabled, 1000 requests. */
   journal?: { enabled?: boolean; size?: number }
   /** Faults active from the start (and again after a reset). */
@@ -112,6 +137,8 @@ export interface MockIdpConfig {
   limits?: LimitsConfig
   /** Keep state over a restart: `file` relative to the config file. Off by default. */
   state?: { file?: string }
+  /** Stopping gracefully. */
+  shutdown?: ShutdownConfig
   /** HTTPS with a local development CA (also `--https`, `MOCKIDP_HTTPS`). */
   tls?: TlsConfig
 }

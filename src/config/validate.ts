@@ -3,7 +3,7 @@
  * path (`tenants[1].clients[0].redirectUris[2]`) and says what is allowed.
  */
 type Node = {
-  type?: string
+  type?: string | readonly string[]
   enum?: readonly unknown[]
   pattern?: string
   minLength?: number
@@ -17,6 +17,9 @@ type Node = {
   description?: string
 }
 
+/** Keys written `a.key`; any other is written `a["key"]`, so an empty or odd key still has a path. */
+const IDENT = /^[A-Za-z_$][\w$-]*$/
+
 const typeOf = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v
 
@@ -29,8 +32,9 @@ export function validate(value: unknown, schema: Node, path = ''): string[] {
   }
   if (schema.type) {
     const t = typeOf(value)
-    const ok = t === schema.type || (schema.type === 'number' && t === 'integer')
-    if (!ok) return [`${where}: expected ${schema.type}, got ${t}${schema.description ? ` (${schema.description})` : ''}`]
+    const types = typeof schema.type === 'string' ? [schema.type] : schema.type
+    const ok = types.includes(t) || (types.includes('number') && t === 'integer')
+    if (!ok) return [`${where}: expected ${types.join(' or ')}, got ${t === 'number' && !Number.isFinite(value) ? String(value) : t}${schema.description ? ` (${schema.description})` : ''}`]
   }
   if (typeof value === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) errs.push(`${where}: must not be empty`)
@@ -38,8 +42,9 @@ export function validate(value: unknown, schema: Node, path = ''): string[] {
       errs.push(`${where}: ${JSON.stringify(value)} is not valid${schema.description ? ` (${schema.description})` : ` (must match ${schema.pattern})`}`)
   }
   if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) errs.push(`${where}: must be ≥ ${schema.minimum}`)
-    if (schema.maximum !== undefined && value > schema.maximum) errs.push(`${where}: must be ≤ ${schema.maximum}`)
+    const why = schema.description ? ` (${schema.description})` : ''
+    if (schema.minimum !== undefined && value < schema.minimum) errs.push(`${where}: ${value} is too small: must be ≥ ${schema.minimum}${why}`)
+    if (schema.maximum !== undefined && value > schema.maximum) errs.push(`${where}: ${value} is too large: must be ≤ ${schema.maximum}${why}`)
   }
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) errs.push(`${where}: needs at least ${schema.minItems} item(s)`)
@@ -51,8 +56,13 @@ export function validate(value: unknown, schema: Node, path = ''): string[] {
       if (!(key in obj)) errs.push(`${path ? `${path}.` : ''}${key}: is required${schema.properties?.[key]?.description ? ` (${schema.properties[key].description})` : ''}`)
     }
     for (const [key, v] of Object.entries(obj)) {
-      const sub = schema.properties?.[key]
-      const p = path ? `${path}.${key}` : key
+      const p = IDENT.test(key) ? (path ? `${path}.${key}` : key) : `${path || '(root)'}[${JSON.stringify(key)}]`
+      // JSON.parse makes "__proto__" an own key; merged or spread later it would set a prototype
+      if (key === '__proto__') {
+        errs.push(`${p}: "__proto__" is not allowed as a key; remove it`)
+        continue
+      }
+      const sub = schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined
       if (sub) errs.push(...validate(v, sub, p))
       else if (schema.additionalProperties === false) {
         const known = Object.keys(schema.properties ?? {}).filter((k) => k !== '$schema')

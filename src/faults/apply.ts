@@ -20,6 +20,10 @@ const DEFAULT_STATUS: Record<string, number> = { invalid_client: 401, invalid_to
 const ALREADY_SENT = 'x-hono-already-sent'
 const MALFORMED = '{"mockidp": "malformed response'
 
+/** Statuses whose responses have no body (Fetch Standard "null body status"): a fault answers them empty. */
+const NULL_BODY = new Set([204, 205, 304])
+const bodyFor = (status: number, body: string): string | null => (NULL_BODY.has(status) ? null : body)
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** An OAuth error in the vendor's shape: a profile reason as is, or with the fault's own code, wording or status. */
@@ -30,7 +34,7 @@ function errorResponse(c: Context<Env>, fault: Fault): FaultOutcome {
     const err = new OAuthError(fault.reason as Reason)
     const d = describeError(server, err, c.get('origin'))
     let res = renderError(c, err)
-    if (fault.status !== undefined) res = new Response(res.body, { status: fault.status, headers: res.headers })
+    if (fault.status !== undefined) res = new Response(NULL_BODY.has(fault.status) ? null : res.body, { status: fault.status, headers: res.headers })
     return { res, dropped: false, error: { error: d.error, description: d.description } }
   }
   const reason = fault.reason ?? Object.keys(errors.reasons).find((k) => errors.reasons[k]!.error === fault.error)
@@ -51,7 +55,7 @@ function errorResponse(c: Context<Env>, fault: Fault): FaultOutcome {
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', ...errors.headers }
   const www = errors.wwwAuthenticate[error]
   if (www && (www.when === 'always' || c.get('usedBasic'))) headers['www-authenticate'] = compile(www.value)(vars)
-  return { res: new Response(stringify(body, server.spec.json), { status, headers }), dropped: false, error: { error, description } }
+  return { res: new Response(bodyFor(status, stringify(body, server.spec.json)), { status, headers }), dropped: false, error: { error, description } }
 }
 
 /** Close the client's connection without an answer. */
@@ -72,10 +76,10 @@ export async function applyFault(c: Context<Env>, fault: Fault): Promise<FaultOu
       return errorResponse(c, fault)
     case 'status': {
       const status = fault.status ?? 500
-      return { res: new Response(fault.body ?? STATUS_CODES[status] ?? 'Error', { status, headers: { 'content-type': 'text/plain; charset=utf-8' } }), dropped: false }
+      return { res: new Response(bodyFor(status, fault.body ?? STATUS_CODES[status] ?? 'Error'), { status, headers: { 'content-type': 'text/plain; charset=utf-8' } }), dropped: false }
     }
     case 'malformed':
-      return { res: new Response(fault.body ?? MALFORMED, { status: fault.status ?? 200, headers: { 'content-type': 'application/json; charset=utf-8' } }), dropped: false }
+      return { res: new Response(bodyFor(fault.status ?? 200, fault.body ?? MALFORMED), { status: fault.status ?? 200, headers: { 'content-type': 'application/json; charset=utf-8' } }), dropped: false }
     case 'drop':
       return drop(c)
   }

@@ -25,7 +25,7 @@ export interface JournalEntry {
   clientAuthMethod?: ClientAuthMethod
   /** Token endpoint: a `code_verifier` was sent; authorization endpoint: a `code_challenge`. */
   pkce?: boolean
-  /** HTTP status answered; `0` when the connection was dropped. */
+  /** HTTP status answered; `0` when the connection was dropped (a fault, or the client went away mid-request). */
   status: number
   /** OAuth error code answered (from the body or the error redirect). */
   error?: string
@@ -42,6 +42,11 @@ export interface JournalEntry {
   response?: Record<string, unknown>
   /** Each JWT of that answer (`access_token`, `id_token` …), decoded, with its signature checked. */
   tokens?: Record<string, DecodedToken>
+  /**
+   * Set on a request the mock sent, not received: a back-channel logout POST to `url` (`path`
+   * holds the same URL), its `status` the app's answer (0: unreachable, `errorDescription` says why).
+   */
+  delivery?: { kind: 'backchannel_logout'; url: string; sid: string; sub: string; reason: 'logout' | 'admin' | 'expiry' | 'replaced' }
 }
 
 /** Which entries `journal()` returns; every given field must match. */
@@ -55,6 +60,8 @@ export interface JournalFilter {
   error?: string
   /** Only entries answered by a fault (`true`) or not (`false`). */
   fault?: boolean
+  /** Only requests the mock sent (`true`: back-channel logouts) or only those it received (`false`). */
+  delivery?: boolean
   /** Only entries with a `seq` greater than this. */
   since?: number
   /** At most this many, the most recent ones. */
@@ -219,6 +226,7 @@ const matches = (e: JournalEntry, f: JournalFilter): boolean =>
   (f.status === undefined || e.status === f.status) &&
   (f.error === undefined || e.error === f.error) &&
   (f.fault === undefined || (e.fault !== undefined) === f.fault) &&
+  (f.delivery === undefined || (e.delivery !== undefined) === f.delivery) &&
   (f.since === undefined || e.seq > f.since)
 
 /**
@@ -280,6 +288,14 @@ export class Journal {
   subscribe(listener: (entry: JournalEntry) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
+  }
+
+  /** Record a request the mock sent (already in its public form; see `JournalEntry.delivery`). */
+  recordDelivery(entry: Omit<JournalEntry, 'seq' | 'time'>): void {
+    const raw = { decoded: entry } as unknown as Omit<RawEntry, 'seq' | 'at'>
+    this.record(raw)
+    const r = raw as RawEntry
+    r.decoded = { seq: r.seq, time: new Date(r.at).toISOString(), ...entry }
   }
 
   /** Entries oldest first, decoded, redacted and filtered. */

@@ -9,6 +9,7 @@ import { isFormContentType, readForm, type Params } from '../oauth/params.js'
 import { applyFault, type FaultOutcome } from '../faults/apply.js'
 import { OAuthError } from '../oauth/errors.js'
 import type { Fault, RequestFacts } from '../faults/faults.js'
+import { clientGone } from '../server/aborted.js'
 
 /** Path prefix of the admin API (never journaled, never faulted). */
 export const ADMIN_PATH = '/_mockidp'
@@ -98,7 +99,9 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
     if (journal.enabled) {
       if (!formRead && !outcome?.dropped) form = await formOf(c)
       const res = answered ?? c.res
-      const status = outcome?.dropped ? 0 : res.status
+      // a dropped connection and a client that went away mid-request (no error of ours) got no answer: status 0
+      const aborted = c.error !== undefined && !(c.error instanceof OAuthError) && clientGone(c)
+      const status = outcome?.dropped || aborted ? 0 : res.status
       journal.record({
         method: c.req.method,
         url: c.req.url,
@@ -107,7 +110,7 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
         endpoint: route?.endpoint,
         origin: (c.get('origin') as string | undefined) ?? originOf(c),
         status,
-        err: answered || !c.error ? undefined : c.error instanceof OAuthError ? { reason: c.error.reason, vars: c.error.vars } : true,
+        err: answered || !c.error || aborted ? undefined : c.error instanceof OAuthError ? { reason: c.error.reason, vars: c.error.vars } : true,
         location: status >= 300 && status < 400 ? res.headers.get('location') : undefined,
         form,
         authorization: c.req.header('authorization'),

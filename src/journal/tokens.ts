@@ -29,7 +29,8 @@ export function decodeToken(server: ServerRuntime, token: string): DecodedToken 
   const sig = Buffer.from(parts[2]!, 'base64url')
   let ok = false
   try {
-    if (header.alg === 'RS256') ok = verify('sha256', input, server.key.publicKey, sig)
+    // the current signing key, or one still in its rotation grace period
+    if (header.alg === 'RS256') ok = server.tenant.keys.verificationKeys().some((k) => verify('sha256', input, k.publicKey, sig))
     else if (header.alg === 'HS256') {
       const aud = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud
       const secret = typeof aud === 'string' ? server.tenant.clients.get(aud)?.clientSecret : undefined

@@ -13,6 +13,8 @@ import type { Clock } from './clock.js'
 export interface IdSource {
   /** `length` bytes derived from `seed`, `parts`, the clock's second and the occurrence counter. */
   bytes(parts: readonly string[], length: number): Buffer
+  /** `length` bytes derived from `seed` and `parts` alone, whatever the time (rotated signing keys). */
+  fixed(parts: readonly string[], length: number): Buffer
   /** Forget all counters and epochs: a reset gives the first values again. */
   reset(): void
   /** The counters in force, for a state file. */
@@ -63,6 +65,14 @@ export function createIdSource(seed: string, clock: Clock): IdSource {
       const out = Buffer.allocUnsafe(length)
       for (let block = 0, filled = 0; filled < length; block++) {
         const h = createHmac('sha256', seed).update(`${prefix}${block}`).digest()
+        filled += h.copy(out, filled, 0, Math.min(h.length, length - filled))
+      }
+      return out
+    },
+    fixed(parts, length) {
+      const out = Buffer.allocUnsafe(length)
+      for (let block = 0, filled = 0; filled < length; block++) {
+        const h = createHmac('sha256', seed).update(`fixed\u0000${parts.join('\u0000')}\u0000${block}`).digest()
         filled += h.copy(out, filled, 0, Math.min(h.length, length - filled))
       }
       return out

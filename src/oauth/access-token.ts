@@ -27,19 +27,24 @@ export function resolveAccessToken(server: ServerRuntime, token: string): Access
     const rec = tenant.accessTokens.get(token)
     if (rec && rec.serverId === server.id && !rec.revoked && rec.exp > now) return { sub: rec.sub, clientId: rec.clientId, scope: rec.scope, iat: rec.iat, exp: rec.exp, format: 'opaque' }
     // a client whose accessTokenFormat is "jwt" holds the profile's jwtAccessToken instead
-    return server.jwtAccessHeaderB64 === undefined || rec ? undefined : resolveJwt(server, token, server.jwtAccessHeaderB64, now)
+    return server.jwtAccessHeaderB64 === undefined || rec ? undefined : resolveJwt(server, token, 'jwtAccess', now)
   }
-  return resolveJwt(server, token, server.accessHeaderB64, now)
+  return resolveJwt(server, token, 'access', now)
 }
 
-/** A JWT access token of this server with the given encoded header: signature, expiry, revocation. */
-function resolveJwt(server: ServerRuntime, token: string, headerB64: string, now: number): AccessGrant | undefined {
+/**
+ * A JWT access token of this server with the given kind of header, signed with the current key or
+ * one still in its rotation grace period (keys/rotation.ts): signature, expiry, revocation.
+ */
+function resolveJwt(server: ServerRuntime, token: string, kind: 'access' | 'jwtAccess', now: number): AccessGrant | undefined {
   const tenant = server.tenant
+  const key = tenant.keys.verificationKeys().find((k) => token.startsWith(`${server.headersFor(k)[kind]}.`))
+  if (!key) return undefined
   const dot = token.lastIndexOf('.')
-  if (!token.startsWith(`${headerB64}.`) || dot <= headerB64.length) return undefined
+  if (dot <= server.headersFor(key)[kind]!.length) return undefined
   const input = token.slice(0, dot)
   const sig = Buffer.from(token.slice(dot + 1), 'base64url')
-  if (!verify('sha256', Buffer.from(input), server.key.publicKey, sig)) return undefined
+  if (!verify('sha256', Buffer.from(input), key.publicKey, sig)) return undefined
   const p = decodePayload(token)
   if (!p || typeof p.exp !== 'number' || p.exp <= now) return undefined
   const jti = typeof p.jti === 'string' ? p.jti : undefined

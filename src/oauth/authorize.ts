@@ -19,6 +19,8 @@ import { consumePushedRequest, resolvePushedRequest } from './pushed-request.js'
 import { frontChannelParams } from './implicit.js'
 import { grantScopes, promptSet } from './scope-policy.js'
 import { pkceFormatProblem } from './pkce.js'
+import { isRedirectUri } from '../lib/redirect-uri.js'
+import { rememberParticipant } from './backchannel-logout.js'
 
 /** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1). */
 export interface AuthorizationRequest {
@@ -101,6 +103,8 @@ function checkClient(server: ServerRuntime, params: Params): { client: Client; r
   } else if (!client.redirectUris.includes(redirectUri)) {
     throw new OAuthError('authz_redirect_uri_mismatch', { client_id: clientId })
   }
+  // registered URIs were checked when registered; checked again where a browser is sent to one
+  if (!isRedirectUri(redirectUri)) throw new OAuthError('authz_redirect_uri_mismatch', { client_id: clientId })
   return { client, redirectUri }
 }
 
@@ -133,6 +137,7 @@ export async function completeAuthorization(c: Context<Env>, req: AuthorizationR
   const server = c.get('server')
   const types = req.responseType.split(' ')
   const out: [string, string][] = []
+  rememberParticipant(server, session.sid, req.client.clientId, c.get('origin'))
   const code = types.includes('code') ? issueCode(c, req, user, session) : undefined
   if (code !== undefined) out.push(['code', code])
   if (types.includes('token') || types.includes('id_token')) out.push(...(await frontChannelParams(c, req, user, session, code)))

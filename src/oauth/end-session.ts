@@ -9,6 +9,10 @@ import { respondToClient } from './redirect.js'
 import { errorPage } from './pages.js'
 import type { Client } from '../runtime/tenant.js'
 import { clearedSessionCookie, sessionHandle } from './session.js'
+import { isRedirectUri } from '../lib/redirect-uri.js'
+import { verifyIdTokenHint } from './id-token-hint.js'
+import { frontchannelTargets, notifySessionEnded } from './backchannel-logout.js'
+import { frontchannelFrames } from './frontchannel-logout.js'
 
 export { sessionCookieName } from './session.js'
 
@@ -29,7 +33,7 @@ export function postLogoutUris(client: Client): string[] {
 }
 
 /** The page a logout without a redirect ends on; it also clears the session cookie. */
-export function signedOutPage(c: Context<Env>, ended: boolean): Response {
+export function signedOutPage(c: Context<Env>, ended: boolean, next?: string, frames = ''): Response {
   const server = c.get('server')
   const tenant = server.tenant
   const profile = tenant.profile
@@ -37,7 +41,7 @@ export function signedOutPage(c: Context<Env>, ended: boolean): Response {
     `Signed out — ${profile.displayName} (mockidp)`,
     `<header class="brand"><span class="brand-name">${escapeHtml(profile.brand.logoText)}</span><span class="badge">mock</span></header>
 <section><h1 class="title">You are signed out</h1><p class="context">${escapeHtml(profile.displayName)} · tenant <code>${escapeHtml(tenant.id)}</code></p>
-<p>${ended ? 'Your session with this tenant has ended.' : 'There was no session to end.'} You can close this window.</p></section>`,
+<p>${ended ? 'Your session with this tenant has ended.' : 'There was no session to end.'} ${next ? 'Taking you back to the app…' : 'You can close this window.'}</p></section>${frames}`,
     { color: profile.brand.color },
   )
   return c.html(html, 200, { 'cache-control': 'no-store', 'set-cookie': clearedSessionCookie(server, isHttps(c)) })
@@ -54,19 +58,33 @@ export async function endSessionEndpoint(c: Context<Env>): Promise<Response> {
   try {
     const params = c.req.method === 'POST' ? await readForm(c) : readQuery(c)
     const hint = params.get('id_token_hint')
-    const aud = hint ? decodePayload(hint)?.aud : undefined
-    const clientId = params.get('client_id') ?? (typeof aud === 'string' ? aud : Array.isArray(aud) ? String(aud[0]) : undefined)
-    const client = clientId === undefined ? undefined : tenant.clients.get(clientId)
-    const target = params.get('post_logout_redirect_uri')
-    if (target !== undefined && (!client || !postLogoutUris(client).includes(target))) throw new OAuthError('end_session_bad_redirect')
-    const ended = tenant.sessions.end(sessionHandle(c))
-    if (target !== undefined) {
-      const state = params.get('state')
-      const res = respondToClient(target, 'query', state === undefined ? [] : [['state', state]])
-      res.headers.append('set-cookie', clearedSessionCookie(server, isHttps(c)))
-      return res
+    let client: Client | undefined
+    if (hint && (server.spec.endSession.idTokenHint ?? 'verify') === 'verify') {
+      // the vendors' engines verify the hint, so an unsigned or foreign one ends nothing here either
+      client = verifyIdTokenHint(server, hint, c.get('origin'))
+      const clientId = params.get('client_id')
+      if (clientId !== undefined && clientId !== client.clientId) throw new OAuthError('end_session_bad_hint')
+    } else {
+      const aud = hint ? decodePayload(hint)?.aud : undefined
+      const clientId = params.get('client_id') ?? (typeof aud === 'string' ? aud : Array.isArray(aud) ? String(aud[0]) : undefined)
+      client = clientId === undefined ? undefined : tenant.clients.get(clientId)
     }
-    return signedOutPage(c, ended)
+    const target = params.get('post_logout_redirect_uri')
+    if (target !== undefined && (!client || !postLogoutUris(client).includes(target) || !isRedirectUri(target))) throw new OAuthError('end_session_bad_redirect')
+    const session = tenant.sessions.find(sessionHandle(c))
+    const ended = tenant.sessions.end(sessionHandle(c))
+    // Front-Channel Logout 1.0: the apps' logout URIs load in iframes of this page; Back-Channel
+    // Logout 1.0: each app hears it server to server before the browser moves on
+    const frames = session ? frontchannelTargets(tenant, session.sid) : []
+    if (session) await notifySessionEnded(tenant, session, 'logout')
+    const state = params.get('state')
+    const redirect = target === undefined ? undefined : respondToClient(target, 'query', state === undefined ? [] : [['state', state]])
+    if (redirect && !frames.length) {
+      redirect.headers.append('set-cookie', clearedSessionCookie(server, isHttps(c)))
+      return redirect
+    }
+    const next = redirect?.headers.get('location') ?? undefined
+    return signedOutPage(c, ended, next, frontchannelFrames(frames, next))
   } catch (err) {
     if (err instanceof OAuthError) return errorPage(c, err)
     throw err

@@ -64,6 +64,7 @@ export type Reason =
   | 'prompt_none_combined'
   | 'login_required'
   | 'end_session_bad_redirect'
+  | 'end_session_bad_hint'
   | 'not_found'
   | 'limit_reached'
   | 'server_error'
@@ -95,6 +96,7 @@ export const NOT_REDIRECTABLE: ReadonlySet<Reason> = new Set<Reason>([
   'end_session_bad_redirect',
   'invalid_request_uri',
   'request_uri_not_supported',
+  'end_session_bad_hint',
 ])
 
 /**

@@ -7,6 +7,7 @@ import type { AccessRecord, RefreshRecord } from '../runtime/records.js'
 import type { TtlStore } from '../store/ttl-store.js'
 import { buildClaims, type ClaimContext } from './claims.js'
 import { halfHash, signHs256, signRs256 } from './jwt.js'
+import { signInClaims } from '../runtime/next-sign-in.js'
 
 /** What a grant decided; `issueTokens` turns it into the vendor's token response. */
 export interface Grant {
@@ -95,6 +96,8 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
     tenant.grants.add(family, { kind: 'refresh', value: refreshToken, exp: rec.exp })
   }
 
+  // per-call overrides (minted tokens), else what a "sign in as" put on the session
+  const extraClaims = grant.extraClaims ?? signInClaims(tenant, grant.sid)
   const base: ClaimContext = {
     iss: issuer,
     sub: user?.sub ?? client.clientId,
@@ -116,7 +119,7 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
     const jti = uniqueId(grant, 'jti', at.jti ?? { kind: 'random', alphabet: 'nanoid', length: 21 })
     if (family !== undefined) tenant.grants.add(family, { kind: 'jti', value: jti, exp: atExp })
     const claims = buildClaims(tenant.profile, at.claims, at.values, { ...base, exp: atExp, jti }, [])
-    if (grant.extraClaims) Object.assign(claims, grant.extraClaims)
+    if (extraClaims) Object.assign(claims, extraClaims)
     accessToken = await signRs256(jwtAt ? server.jwtAccessHeaderB64! : server.accessHeaderB64!, claims, server.key.privateKey, spec.json)
   } else {
     accessToken = uniqueId(grant, 'at', at.format, tenant.accessTokens)
@@ -145,7 +148,7 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
     }
     const claims = buildClaims(tenant.profile, (grant.frontChannel && it.authorizationClaims) || it.claims, it.values, ctx, grant.scopes)
     if (grant.authTimeRequired && claims.auth_time === undefined && grant.authTime !== undefined) claims.auth_time = grant.authTime
-    if (grant.extraClaims) Object.assign(claims, grant.extraClaims)
+    if (extraClaims) Object.assign(claims, extraClaims)
     idToken =
       client.idTokenSigningAlg === 'HS256' && client.clientSecret
         ? signHs256(claims, client.clientSecret, spec.json)

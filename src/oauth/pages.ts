@@ -19,5 +19,6 @@ export function errorPage(c: Context<Env>, err: OAuthError): Response {
 <p class="meta">The client could not be trusted with a redirect, so the error is shown here instead.</p></section>`,
     { color: profile.brand.color },
   )
-  return c.html(html, 400, { 'cache-control': 'no-store' })
+  // an oversized body is a 413 whatever the page says (RFC 9110 §15.5.14), as the JSON endpoints answer it
+  return c.html(html, err.reason === 'body_too_large' ? 413 : 400, { 'cache-control': 'no-store' })
 }

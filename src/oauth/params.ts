@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { OAuthError } from './errors.js'
 import type { ServerRuntime } from '../runtime/server.js'
+import { BodyTooLarge, readLimitedText } from '../lib/body.js'
 
 /** Request parameters, each present at most once (RFC 6749 §3.1). */
 export type Params = Map<string, string>
@@ -73,45 +74,28 @@ export async function readForm(c: Context, acceptJson = false): Promise<Params> 
   if (Number(length ?? 0) > MAX_BODY_BYTES) throw new OAuthError('body_too_large')
   let params: Params
   if (acceptJson && isJsonContentType(ct)) {
-    params = parseJsonParams(await readLimited(c, length !== undefined))
+    params = parseJsonParams(await readLimited(c))
     c.set('jsonBody', true)
   } else if (!ct && (c.get('server') as ServerRuntime | undefined)?.spec.requestBody?.missingContentType === 'empty') {
     params = new Map()
   } else if (!isFormContentType(ct)) {
     throw new OAuthError(ct && /json/i.test(ct) ? 'invalid_body' : 'invalid_content_type')
-  } else params = parseForm(await readLimited(c, length !== undefined))
+  } else params = parseForm(await readLimited(c))
   formCache.set(c.req.raw, params)
   return params
 }
 
-/** Read the body as UTF-8 (once per request), refusing (`body_too_large`) past MAX_BODY_BYTES even without a Content-Length. */
-export async function readLimited(c: Context, hasLength: boolean): Promise<string> {
+/** Read the body as UTF-8 (once per request), refusing (`body_too_large`, 413) past MAX_BODY_BYTES even without a Content-Length. */
+export async function readLimited(c: Context): Promise<string> {
   const raw = c.req.raw
   const cached = bodyCache.get(raw)
   if (cached !== undefined) return cached
-  let text = ''
-  if (hasLength) {
-    // The common case, already checked against the limit: text() lets @hono/node-server read the
-    // socket directly, where touching `raw.body` would build a whole web Request and stream.
-    text = await raw.text()
-  } else {
-    // A body of unknown length: count it as it arrives.
-    const body = raw.body
-    if (!body) return ''
-    const chunks: Uint8Array[] = []
-    let size = 0
-    const reader = body.getReader()
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      size += value.byteLength
-      if (size > MAX_BODY_BYTES) {
-        await reader.cancel().catch(() => undefined)
-        throw new OAuthError('body_too_large')
-      }
-      chunks.push(value)
-    }
-    text = Buffer.concat(chunks).toString('utf8')
+  let text: string
+  try {
+    text = await readLimitedText(raw, MAX_BODY_BYTES)
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw new OAuthError('body_too_large')
+    throw err
   }
   bodyCache.set(raw, text)
   return text

@@ -15,9 +15,13 @@ import { loginPage, LOGIN_FIELDS } from './login-page.js'
 import { currentSession, sessionCookie, sessionHandle } from './session.js'
 import { DEFAULT_PASSWORD } from './token/password.js'
 import type { Params } from './params.js'
+import { expireOldestSessions, notifySessionEnded } from './backchannel-logout.js'
+import { NEXT_SIGN_IN_COOKIE, bindSessionClaims, takeSignIn } from '../runtime/next-sign-in.js'
+import { getCookie } from 'hono/cookie'
 
 /**
  * Decide who signs in, in this order:
+ * 0. a queued "sign in as" (`next-sign-in`) this request matches: by its ticket cookie, or the oldest for this client or any;
  * 1. the login page's answer (a picked user, or a username and password);
  * 2. `login_hint`: that user at once (the browser's session is reused when it is theirs);
  * 3. the browser's SSO session;
@@ -31,6 +35,16 @@ export async function signIn(c: Context<Env>, req: AuthorizationRequest, complet
   const { params } = req
   const prompt = readPrompt(params)
   const maxAge = readMaxAge(params)
+
+  // 0. a queued "sign in as" (admin API) for this client: that user, no page
+  const ticket = getCookie(c, NEXT_SIGN_IN_COOKIE)
+  const queued = takeSignIn(tenant, req.client.clientId, ticket)
+  const queuedUser = queued && tenant.userBySub(queued.sub)
+  if (queued && queuedUser) {
+    const res = await startSession(c, req, queuedUser, complete, queued.claims)
+    if (ticket !== undefined) res.headers.append('set-cookie', `${NEXT_SIGN_IN_COOKIE}=; Max-Age=0; Path=/`)
+    return res
+  }
 
   if (params.get(LOGIN_FIELDS.action) === 'login') {
     const picked = params.get(LOGIN_FIELDS.user)
@@ -75,14 +89,19 @@ function readMaxAge(params: Params): number | undefined {
 }
 
 /** A fresh authentication: replace the browser's session with a new one and issue the code. */
-async function startSession(c: Context<Env>, req: AuthorizationRequest, user: User, complete: Complete): Promise<Response> {
+async function startSession(c: Context<Env>, req: AuthorizationRequest, user: User, complete: Complete, claims?: Record<string, unknown>): Promise<Response> {
   const tenant = c.get('server').tenant
+  const replaced = tenant.sessions.find(sessionHandle(c))
   tenant.sessions.end(sessionHandle(c))
+  // the browser's old session ends here: its apps hear it (back-channel logout), as on any other end
+  if (replaced) void notifySessionEnded(tenant, replaced, 'replaced')
+  expireOldestSessions(tenant)
   // derived from this sign-in's own inputs, not a per-user counter: concurrent flows of one user get
   // the same sids (and so cookies, codes and tokens) in whatever order they arrive
   const flow = [tenant.id, 'sid', user.sub, req.client.clientId, req.redirectUri, req.state ?? '', req.nonce ?? '', req.codeChallenge ?? '', req.scopes.join(' ')]
   const sid = formatId(tenant.ids, flow, { kind: 'uuid', version: 4 })
   const session = tenant.sessions.start(user.sub, sid)
+  bindSessionClaims(tenant, sid, claims)
   const res = await complete(c, req, user, { sid, authTime: session.authTime })
   res.headers.append('set-cookie', sessionCookie(c.get('server'), session, isHttps(c)))
   return res

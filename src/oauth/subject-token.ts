@@ -26,7 +26,10 @@ export function verifyTenantJwt(server: ServerRuntime, token: string): Subject |
     return undefined
   }
   if (header === null || typeof header !== 'object' || (header as { alg?: unknown }).alg !== 'RS256') return undefined
-  const ok = verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), server.key.publicKey, Buffer.from(parts[2]!, 'base64url'))
+  // the current signing key, or one still in its rotation grace period
+  const input = Buffer.from(`${parts[0]}.${parts[1]}`)
+  const sig = Buffer.from(parts[2]!, 'base64url')
+  const ok = server.tenant.keys.verificationKeys().some((k) => verify('sha256', input, k.publicKey, sig))
   if (!ok) return undefined
   const p = decodePayload(token)
   if (!p || typeof p.exp !== 'number' || p.exp <= epochSeconds(server.tenant.clock) || typeof p.sub !== 'string') return undefined

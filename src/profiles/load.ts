@@ -49,6 +49,19 @@ function readJson(file: string): Json {
   }
 }
 
+/** No profile of that name in the profile directories. */
+export class UnknownProfile extends ConfigError {
+  constructor(
+    readonly profile: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** A profile name is a file name without `.json`, never a path: no separators, no `..`, no leading `_` or `.`. */
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
+
 /** Names of the profiles found in the given directories (later directories win). */
 export function listProfiles(dirs: readonly string[]): string[] {
   const names = new Set<string>()
@@ -72,12 +85,16 @@ function findFile(name: string, dirs: readonly string[]): string | undefined {
  * the base `server` defaults. Throws a ConfigError naming the file for a broken profile.
  */
 export function loadProfile(name: string, dirs: readonly string[], seen: string[] = []): Profile {
+  const from = seen.length ? `${findFile(seen[seen.length - 1]!, dirs) ?? seen[seen.length - 1]}: "extends": ` : ''
+  if (typeof name !== 'string' || !PROFILE_NAME.test(name))
+    throw new UnknownProfile(String(name), `${from}${JSON.stringify(name)} is not a profile name (letters, digits, "-" and "_"; a name from the profile directories, never a path)`)
   const file = findFile(name, dirs)
-  if (!file) throw new ConfigError(`unknown profile "${name}" (known: ${listProfiles(dirs).join(', ')})`)
+  if (!file) throw new UnknownProfile(name, `${from}unknown profile "${name}" (known: ${listProfiles(dirs).join(', ')})`)
   if (seen.includes(name)) throw new ConfigError(`${file}: "extends" loops (${[...seen, name].join(' → ')})`)
   const own = readJson(file)
   let merged: Json
-  if (typeof own.extends === 'string') {
+  if (own.extends !== undefined) {
+    if (typeof own.extends !== 'string') throw new ConfigError(`${file}: "extends" must be a profile name (a string)`)
     merged = merge(loadProfileRaw(own.extends, dirs, [...seen, name]), own) as Json
   } else {
     const baseFile = findFile('_base', dirs)
@@ -108,5 +125,20 @@ function checkProfile(p: Json, file: string): Profile {
     need(Array.isArray(s.tokenResponse?.fields), `servers[${i}].tokenResponse.fields must be an array`)
   })
   need(servers.some((s) => s.id === p.defaultServer), `"defaultServer" must name one of the servers`)
+  // the parts every request path reads: missing, they would fail at the first request, not here
+  const missing = (obj: unknown, parts: [string, string][], at: string) => {
+    for (const [k, type] of parts) {
+      const v = isObject(obj) ? obj[k] : undefined
+      const ok = type === 'array' ? Array.isArray(v) : type === 'object' ? isObject(v) : typeof v === type
+      need(ok, `${at}${k} is required (${type === 'object' ? 'an object' : type === 'array' ? 'a list' : `a ${type}`}) — the profile lacks it; add it or "extends" a profile that has it`)
+    }
+  }
+  missing(p, [['displayName', 'string'], ['brand', 'object'], ['tenant', 'object'], ['key', 'string'], ['claims', 'object']], '')
+  missing(p.tenant, [['path', 'string'], ['params', 'array']], 'tenant.')
+  servers.forEach((s, i) => {
+    missing(s, [['grants', 'array'], ['clientAuthMethods', 'array'], ['clientIdHeaders', 'array'], ['pkce', 'object'], ['authorization', 'object'], ['token', 'object'], ['code', 'object'], ['accessToken', 'object'], ['refreshToken', 'object'], ['tokenResponse', 'object'], ['userinfo', 'object'], ['introspection', 'object'], ['jwks', 'object'], ['endSession', 'object'], ['errors', 'object']], `servers[${i}].`)
+    missing(s.accessToken, [['ttl', 'number']], `servers[${i}].accessToken.`)
+    missing(s.errors, [['fields', 'array'], ['reasons', 'object']], `servers[${i}].errors.`)
+  })
   return p as unknown as Profile
 }

@@ -248,7 +248,15 @@ export interface ServerSpec {
   /** `publicOwnOnly`: a client authenticating with `none` sees only its own tokens as active (node-oidc-provider v6 allowedPolicy). */
   introspection: { fields: string[]; refreshTokenType?: string | null; publicOwnOnly?: boolean }
   jwks: { fields: string[] }
-  endSession: { requireRegisteredPostLogoutUri: boolean }
+  endSession: {
+    requireRegisteredPostLogoutUri: boolean
+    /**
+     * `verify`: an `id_token_hint` must be one of this server's ID tokens — signed by its key (or the
+     * client secret for HS256), `iss` this issuer, `aud` the client — expiry ignored, as the vendors'
+     * engines check it; `decode`: read unverified. Default `verify`.
+     */
+    idTokenHint?: 'verify' | 'decode'
+  }
   /**
    * Body of the `userProfile` endpoint: JSON templates over `${user.*}` (the token's user),
    * `${claims.*}` (the user's claims for the token's scopes), `${sub}`, `${scope}`, `${tenant.*}`;
@@ -337,7 +345,15 @@ export interface Profile {
   tenant: { path: string; hostPath?: string; production?: ProductionSpec; params: TenantParamSpec[] }
   /** Signing-key fixture name in `fixtures/keys/`. */
   key: string
+  /**
+   * How the vendor names signing keys, which rotated keys follow: `thumbprint` (RFC 7638, oidc-provider's
+   * default), `uuid` (PingOne), `wso2` (base64url of the certificate's hex SHA-256 + `_RS256`, with `x5t`/`x5c`).
+   * Default `thumbprint`.
+   */
+  keyIds?: { style: 'thumbprint' | 'uuid' | 'wso2' }
   defaultServer: string
+  /** Logout notifications the vendor sends to its apps (OIDC Back-/Front-Channel Logout 1.0); default neither. */
+  logout?: { backchannel?: boolean; frontchannel?: boolean }
   claims: { missing: 'omit' | 'null'; scopes: Record<string, string[]> }
   servers: ServerSpec[]
 }

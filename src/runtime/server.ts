@@ -8,6 +8,15 @@ import { spaceSet } from '../lib/space-set.js'
 /** Endpoints a browser visits; the others are called server to server. */
 const FRONT_CHANNEL = new Set(['authorization', 'endSession', 'checkSession', 'deviceVerification'])
 
+/** A server's encoded JWT headers for one signing key. */
+export interface JwtHeaders {
+  /** Access tokens (undefined: the profile's are opaque). */
+  access: string | undefined
+  id: string | undefined
+  /** The per-client JWT access token (`jwtAccessToken`), if the profile has one. */
+  jwtAccess: string | undefined
+}
+
 /** Absolute URLs of one server for one origin. */
 export interface ServerUrls {
   issuer: string
@@ -22,24 +31,20 @@ export class ServerRuntime {
   readonly id: string
   /** Request paths (without origin) of each endpoint, discovery possibly at several paths. */
   readonly paths: Partial<Record<Exclude<EndpointName, 'discovery'>, string>> & { discovery: string[] }
-  /** Encoded JWT headers, computed once. */
-  readonly accessHeaderB64: string | undefined
-  readonly idHeaderB64: string | undefined
   /** Client-auth methods usable with a client secret. */
   readonly secretMethods: ClientAuthMethod[]
   /** The profile's response types, each normalized (sorted values). */
   readonly responseTypes: ReadonlySet<string>
-  /** Encoded header of the per-client JWT access token (`jwtAccessToken`), if the profile has one. */
-  readonly jwtAccessHeaderB64: string | undefined
   private readonly issuerTemplate: Compiled
   private readonly urlCache = new Map<string, ServerUrls>()
   private readonly discoveryCache = new Map<string, string>()
   private readonly extraParamTemplates: [string, Compiled][]
+  // encoded JWT headers per signing key, computed once per key
+  private readonly headers = new WeakMap<SigningKey, JwtHeaders>()
 
   constructor(
     readonly tenant: Tenant,
     readonly spec: ServerSpec,
-    readonly key: SigningKey,
     /** Path of the tenant's root on this mount (basePath + tenant path, or the host path). */
     readonly rootPath: string = tenant.rootPath,
   ) {
@@ -51,13 +56,45 @@ export class ServerRuntime {
     paths.discovery = (discovery === undefined ? [] : Array.isArray(discovery) ? discovery : [discovery]).map((p) => root + p)
     this.paths = paths
     this.issuerTemplate = compile(spec.issuer)
-    const keyVars = { key: key.vars }
-    this.accessHeaderB64 = spec.accessToken.format === 'jwt' ? b64url(JSON.stringify(renderValue(spec.accessToken.header, keyVars))) : undefined
-    this.idHeaderB64 = spec.idToken && spec.openid ? b64url(JSON.stringify(renderValue(spec.idToken.header, keyVars))) : undefined
     this.secretMethods = spec.clientAuthMethods.filter((m) => m !== 'none' && m !== 'private_key_jwt')
     this.responseTypes = new Set(spec.authorization.responseTypes.map(spaceSet))
-    this.jwtAccessHeaderB64 = spec.jwtAccessToken ? b64url(JSON.stringify(renderValue(spec.jwtAccessToken.header, keyVars))) : undefined
     this.extraParamTemplates = Object.entries(spec.authorization.extraParams).map(([k, v]) => [k, compile(v)])
+  }
+
+  /** The tenant's current signing key (rotations change it). */
+  get key(): SigningKey {
+    return this.tenant.keys.current
+  }
+
+  /** Encoded JWT headers for `key` (default: the current key); `access` is undefined for opaque access tokens. */
+  headersFor(key: SigningKey = this.key): JwtHeaders {
+    let h = this.headers.get(key)
+    if (!h) {
+      const keyVars = { key: key.vars }
+      const spec = this.spec
+      h = {
+        access: spec.accessToken.format === 'jwt' ? b64url(JSON.stringify(renderValue(spec.accessToken.header, keyVars))) : undefined,
+        id: spec.idToken && spec.openid ? b64url(JSON.stringify(renderValue(spec.idToken.header, keyVars))) : undefined,
+        jwtAccess: spec.jwtAccessToken ? b64url(JSON.stringify(renderValue(spec.jwtAccessToken.header, keyVars))) : undefined,
+      }
+      this.headers.set(key, h)
+    }
+    return h
+  }
+
+  /** Encoded access-token JWT header of the current key (undefined: opaque access tokens). */
+  get accessHeaderB64(): string | undefined {
+    return this.headersFor().access
+  }
+
+  /** Encoded id-token JWT header of the current key. */
+  get idHeaderB64(): string | undefined {
+    return this.headersFor().id
+  }
+
+  /** Encoded header of the per-client JWT access token (`jwtAccessToken`) for the current key, if the profile has one. */
+  get jwtAccessHeaderB64(): string | undefined {
+    return this.headersFor().jwtAccess
   }
 
   /**

@@ -24,6 +24,8 @@ export const SESSION_TTL = 14 * 24 * 3600
  */
 export class SessionStore {
   private readonly store: TtlStore<SessionRecord>
+  /** Hears each session `find()` drops because it expired (back-channel logout on expiry). */
+  onExpire: ((session: SessionRecord) => void) | undefined
 
   constructor(
     private readonly tenantId: string,
@@ -52,6 +54,7 @@ export class SessionStore {
     if (!rec) return undefined
     if (rec.exp <= epochSeconds(this.clock)) {
       this.store.delete(handle)
+      this.onExpire?.(rec)
       return undefined
     }
     return rec

@@ -6,6 +6,9 @@ import { loadKey } from '../keys/keystore.js'
 import { TtlStore } from '../store/ttl-store.js'
 import { OAuthError } from '../oauth/errors.js'
 import type { ClientConfig, LimitsConfig, TenantConfig, UserConfig } from '../config/types.js'
+import { KeyRing, type KeyRingState } from '../keys/rotation.js'
+import { adoptSignIns, forgetSignIns } from './next-sign-in.js'
+import { adoptParticipants, forgetParticipants } from './participants.js'
 import type { ClientAuthMethod, GrantType, Profile } from '../profiles/types.js'
 import type { AccessRecord, CodeRecord, RefreshRecord } from './records.js'
 import { ServerRuntime } from './server.js'
@@ -71,6 +74,8 @@ export interface TenantState {
   revokedJtis: { entries(): Iterable<[string, { exp: number }]> }
   grants: { entries(): Iterable<[string, GrantMembers]> }
   sessions: { values(): Iterable<SessionRecord> }
+  /** Rotated signing keys, as numbers (absent: the fixture key). */
+  signingKeys?: KeyRingState | undefined
 }
 
 /**
@@ -104,6 +109,8 @@ export class Tenant {
   readonly onReset: (() => void)[] = []
   /** Called by `adopt()` with the tenant taking over (hot reload): stores kept beside the tenant move to it. */
   readonly onAdopt: ((next: Tenant) => void)[] = []
+  /** Signing keys: the fixture key until a rotation (keys/rotation.ts). */
+  readonly keys: KeyRing
 
   constructor(
     readonly config: TenantConfig,
@@ -117,12 +124,12 @@ export class Tenant {
     for (const k of ['envId', 'org', 'orgId', 'region', 'appDomain'] as const) if (config[k] !== undefined) v[k] = config[k]
     this.values = v
     this.rootPath = (config.basePath ?? '') + compile(profile.tenant.path)(v)
-    const key = loadKey(profile.key)
-    const all = profile.servers.map((s) => new ServerRuntime(this, s, key))
+    this.keys = new KeyRing(loadKey(profile.key), this.id, profile, clock, ids, env.onChange)
+    const all = profile.servers.map((s) => new ServerRuntime(this, s))
     this.defaultServer = all.find((s) => s.id === profile.defaultServer)!
     this.servers = config.basePath === undefined ? [] : all
     const hostRoot = compile(profile.tenant.hostPath ?? profile.tenant.path)(v)
-    this.hostServers = config.hosts?.length ? profile.servers.map((s) => new ServerRuntime(this, s, key, hostRoot)) : []
+    this.hostServers = config.hosts?.length ? profile.servers.map((s) => new ServerRuntime(this, s, hostRoot)) : []
     this.limits = { ...DEFAULT_LIMITS, ...env.limits }
     this.changed = env.onChange ?? (() => {})
     const opts = (store: keyof LimitsConfig) => ({ limit: this.limits[store], refuse: (limit: number) => this.limitReached(store, limit), onChange: env.onChange })
@@ -150,6 +157,9 @@ export class Tenant {
     this.applyFixtures()
     for (const store of [this.codes, this.refreshTokens, this.accessTokens, this.revokedJtis, this.sessions, this.grants]) store.clear()
     for (const reset of this.onReset) reset()
+    this.keys.reset()
+    forgetSignIns(this)
+    forgetParticipants(this)
     const now = Math.floor(this.clock.now() / 1000)
     for (const c of this.config.codes ?? []) {
       const user = this.findUser(c.user)!
@@ -316,7 +326,19 @@ export class Tenant {
         }
       }
     }
+    // rotated keys (re-derived from their numbers), queued sign-ins and who took part in each session
+    const keysLost = old.signingKeys && this.keys.restore(old.signingKeys)
+    if (keysLost) drop(keysLost)
+    if (old instanceof Tenant) {
+      adoptSignIns(this, old)
+      adoptParticipants(this, old)
+    }
     return [...dropped].map(([what, n]) => `${n} ${what}`)
+  }
+
+  /** The signing key ring as numbers (see `TenantState.signingKeys`). */
+  get signingKeys(): KeyRingState {
+    return this.keys.snapshot()
   }
 }
 

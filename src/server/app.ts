@@ -25,6 +25,9 @@ import { CORS_METHODS, corsMiddleware } from './cors.js'
 import { withPageHeaders } from './page-headers.js'
 import { hostMounts, routeByHost } from './hosts.js'
 import { apiRoutes } from '../vendor-api/routes.js'
+import { adminGuard } from '../admin/guard.js'
+import { clientGone } from './aborted.js'
+import { attachJournal } from '../oauth/backchannel-logout.js'
 
 type Endpoint = (c: Context<Env>) => Response | Promise<Response>
 
@@ -68,7 +71,11 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
   // Every route is a fixed path: a trie is built as routes are added, while the default RegExpRouter
   // compiles ~150 routes on the first request (10-17 ms of every cold start, see bench/README.md).
   const app = new Hono<Env>({ router: new TrieRouter() })
+  attachJournal(idp, tenants)
   const servers = hostServers ?? tenants.flatMap((t) => (mount === 'host' ? t.hostServers : t.servers))
+  // First of all: one gate for every /_mockidp/* route (admin API, console, whatever is added there)
+  const adminOn = idp.config.admin?.enabled !== false
+  if (adminOn) app.use(`${ADMIN_PATH}/*`, adminGuard(idp))
   if (mount === 'path') {
     // every tenant's host names, whichever port this app listens on (the server and the in-process
     // engine pick a host's app before this one: ./routing.ts; this serves a bare buildApp too)
@@ -128,13 +135,15 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
     })
   })
 
-  if (idp.config.admin?.enabled !== false) {
+  if (adminOn) {
     app.route(ADMIN_PATH, adminRoutes(idp, fallbackHost))
     app.get(`${ADMIN_PATH}/`, (c) => c.redirect(ADMIN_PATH + (new URL(c.req.url).search || ''), 302)) // the console, typed with a slash
   }
   app.notFound((c) => c.json({ error: 'not_found', error_description: `no mockidp endpoint at ${c.req.method} ${c.req.path}` }, 404))
   app.onError((err, c) => {
     if (err instanceof OAuthError && c.get('server')) return renderError(c as Context<Env>, err)
+    // the client's own disconnect (an aborted upload): nobody to answer, nothing to report
+    if (clientGone(c)) return new Response(null, { status: 499 })
     console.error('mockidp: unexpected error:', err)
     if (c.get('server')) return renderError(c as Context<Env>, new OAuthError('server_error', {}, { cause: err }))
     return c.json({ error: 'server_error', error_description: 'oops! something went wrong' }, 500)

@@ -38,7 +38,7 @@ export function productionServers(t: Tenant): ServerRuntime[] {
   let servers = productionServerCache.get(t)
   if (!servers) {
     const a = productionOf(t)
-    servers = a ? t.profile.servers.map((s) => new ServerRuntime(t, s, t.defaultServer.key, a.root)) : []
+    servers = a ? t.profile.servers.map((s) => new ServerRuntime(t, s, a.root)) : []
     productionServerCache.set(t, servers)
   }
   return servers

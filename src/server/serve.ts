@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import type { Idp } from '../runtime/idp.js'
 import { buildRouting, pick, type GroupKey } from './routing.js'
+import { ConfigError } from '../config/errors.js'
 
 /** A running listener set: the main port plus any tenant with its own port. */
 export interface Listening {
@@ -38,6 +39,9 @@ export interface ServeOptions {
   httpPort?: number
 }
 
+/** Default of `shutdown.graceMs`: long enough for any normal request (and a slow test's), short of Docker's 10 s stop timeout. */
+export const SHUTDOWN_GRACE_MS = 8000
+
 /** Header on every response marking it as a mock's. */
 export const MOCK_HEADER = 'x-mockidp'
 export const MOCK_HEADER_VALUE = 'mock identity provider; not for production'
@@ -52,6 +56,8 @@ function listen(server: Server, port: number, host: string, flag = '--port (or P
       else if (err.code === 'EACCES')
         // e.g. the image's HTTPS port 443 under `docker run --network host`, where the host's privileged-port rule applies
         reject(Object.assign(new Error(`no permission to listen on port ${port} on ${host} (ports below 1024 need privileges here); pick another with ${flag}${port < 1024 ? ', e.g. 8443 — in Docker with --network host: -e PORT=8443' : ''}`), { code: 'EACCES' }))
+      else if (['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EADDRNOTAVAIL'].includes(err.code ?? ''))
+        reject(Object.assign(new ConfigError(`host: "${host}" is not an address of this machine (${err.code}); use e.g. "127.0.0.1", or "0.0.0.0" for all interfaces`), { code: err.code }))
       else reject(err)
     }
     const onListening = () => {
@@ -95,9 +101,15 @@ export async function serve(idp: Idp, opts: ServeOptions): Promise<Listening> {
   }
   let routing = route()
 
+  let closing = false
   const handler = (key: number | undefined) => (req: Parameters<Listener>[0], res: Parameters<Listener>[1]) => {
     // Every response says it comes from a mock (set here, it costs Hono nothing per request).
     res.setHeader(MOCK_HEADER, MOCK_HEADER_VALUE)
+    // stopping: answer what is in flight, then let no connection linger idle
+    if (closing && "shouldKeepAlive" in res) res.shouldKeepAlive = false
+    res.once('finish', () => {
+      if (closing) setImmediate(() => [...servers.values(), ...(plain ? [plain.server] : [])].forEach((s) => s.closeIdleConnections()))
+    })
     void pick(routing, req.headers.host, key)(req, res)
   }
   const start = async (key: number | undefined) => {
@@ -108,10 +120,18 @@ export async function serve(idp: Idp, opts: ServeOptions): Promise<Listening> {
   }
   // --http-port: plain HTTP beside HTTPS, serving what the main port serves
   let plain: { server: Server; port: number } | undefined
+  // Graceful: stop accepting, close idle keep-alive sockets at once, give requests in flight
+  // `shutdown.graceMs` to finish, then cut whatever is left.
   const closeServer = (s: Server) =>
     new Promise<void>((resolve) => {
-      s.close(() => resolve())
-      s.closeIdleConnections?.()
+      const graceMs = idp.config.shutdown?.graceMs ?? SHUTDOWN_GRACE_MS
+      const cut = setTimeout(() => s.closeAllConnections(), graceMs)
+      cut.unref()
+      s.close(() => {
+        clearTimeout(cut)
+        resolve()
+      })
+      s.closeIdleConnections()
     })
   const setUrls = () => {
     tenantUrls.clear()
@@ -156,6 +176,7 @@ export async function serve(idp: Idp, opts: ServeOptions): Promise<Listening> {
     },
     close: () => {
       idp.journal.close() // live console streams would hold their connections open
+      closing = true
       return Promise.all([...servers.values(), ...(plain ? [plain.server] : [])].map(closeServer)).then(() => undefined)
     },
   }

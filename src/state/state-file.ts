@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import type { Idp } from '../runtime/idp.js'
 import type { RuntimeFixtures, TenantState } from '../runtime/tenant.js'
 import type { IdState } from '../lib/ids.js'
+import type { KeyRingState } from '../keys/rotation.js'
 
 /**
  * `--state FILE`: codes, tokens, sessions, run-time fixtures and the id counters, kept over a
@@ -36,6 +37,8 @@ interface SavedTenant {
   grants: [string, Record<string, unknown>][]
   sessions: Record<string, unknown>[]
   runtime: { users: [string, Record<string, unknown> | null][]; clients: [string, Record<string, unknown> | null][] }
+  /** Rotated signing keys as numbers (absent in files written before rotations existed). */
+  signingKeys?: KeyRingState
 }
 
 interface Saved {
@@ -66,6 +69,7 @@ function snapshot(idp: Idp): Saved {
       grants: [...t.grants.entries()].map(([k, g]) => [k, { ...g }]),
       sessions: [...t.sessions.values()].map((s) => ({ ...s })),
       runtime: { users: [...t.runtime.users] as SavedTenant['runtime']['users'], clients: [...t.runtime.clients] as SavedTenant['runtime']['clients'] },
+      signingKeys: t.signingKeys,
     }
   }
   return { format: FORMAT, version: VERSION, seed: fingerprint(idp.config.seed), savedAt: new Date(idp.clock.now()).toISOString(), ids: idp.ids.save(), tenants }
@@ -167,6 +171,8 @@ function parse(text: string, seed: string): Saved & { tenantStates: Map<string, 
       revokedJtis: { entries: () => revokedJtis },
       grants: { entries: () => grants },
       sessions: { values: () => sessions },
+      // checked by KeyRing.restore, which refuses numbers out of range
+      signingKeys: t.signingKeys === undefined ? undefined : (need(t.signingKeys, 'object', `${at}.signingKeys`), t.signingKeys),
     } as unknown as TenantState
     tenantStates.set(id, { vendor: t.vendor as string, state })
   }

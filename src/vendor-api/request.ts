@@ -47,7 +47,7 @@ export async function readJsonBody(c: Context): Promise<Json> {
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(ct.trim())) throw new ApiError('bad_request', `expected a JSON body (Content-Type: application/json), got ${ct ? `"${ct}"` : 'no Content-Type'}`)
   let text: string
   try {
-    text = await readLimited(c, c.req.header('content-length') !== undefined)
+    text = await readLimited(c)
   } catch (err) {
     if (err instanceof OAuthError) throw new ApiError('bad_request', `the request body is larger than ${MAX_BODY_BYTES} bytes`)
     throw err

@@ -20,6 +20,7 @@ describe('exports', () => {
     expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
       [
         "ConfigError",
+        "InputError",
         "NotFound",
         "OAuthError",
         "configSchema",
@@ -172,7 +173,7 @@ describe('createCode', () => {
     expect(res.status).toBe(200)
     const bad = await fetch(`${idp.url}/_mockidp/tenants/pingone-demo/codes`, jsonPost({ user: 'alice' }))
     expect(bad.status).toBe(400)
-    expect(((await bad.json()) as { error_description: string }).error_description).toContain('code.clientId: is required')
+    expect(((await bad.json()) as { error_description: string }).error_description).toContain('- clientId: is required')
   })
 })
 

@@ -95,7 +95,7 @@ describe('hot reload', () => {
     expect(mock.faults().map((f) => f.source)).toEqual(['api'])
     writeFileSync(file, JSON.stringify({ tenants: [] }))
     await expect(mock.reload()).rejects.toThrow('tenants: needs at least 1 item(s)')
-    const res = await fetch(`${mock.url}/_mockidp/reload`, { method: 'POST' })
+    const res = await fetch(`${mock.url}/_mockidp/reload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
     expect(res.status).toBe(400)
     expect(mock.tenantIds).toEqual(['authing-demo', 'pingone-demo'])
   })

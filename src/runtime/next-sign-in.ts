@@ -1,0 +1,105 @@
+import { formatId } from '../lib/ids.js'
+import type { Tenant, User } from './tenant.js'
+
+/** Who the next authorization request signs in, without the login page ("sign in as"). */
+export interface NextSignInOptions {
+  /** A user of the tenant, by sub, username, email or phone number. */
+  user: string
+  /** Only an authorization request of this client takes it; default: any client's. */
+  clientId?: string
+  /** Claims added to (or overriding) the id token and JWT access tokens of this sign-in, refreshes included. */
+  claims?: Record<string, unknown>
+  /** The id token's `amr` (authentication methods), e.g. `["pwd", "mfa"]`. */
+  amr?: string[]
+  /** The id token's `acr` (authentication context class). */
+  acr?: string
+  /**
+   * Only a request that carries this sign-in's ticket (the `mockidp_next_sign_in` cookie) takes it,
+   * so parallel browser tests never take each other's users. Default false: the next matching request.
+   */
+  ticketOnly?: boolean
+}
+
+/** A queued sign-in. */
+export interface PendingSignIn {
+  ticket: string
+  sub: string
+  clientId?: string
+  claims?: Record<string, unknown>
+  ticketOnly: boolean
+}
+
+/** Cookie a browser test sets on the mock's host to claim its own queued sign-in. */
+export const NEXT_SIGN_IN_COOKIE = 'mockidp_next_sign_in'
+/** Queued sign-ins per tenant; past this a new one is refused (none is dropped). */
+export const MAX_PENDING_SIGN_INS = 1000
+
+const pending = new WeakMap<Tenant, PendingSignIn[]>()
+// claims of sign-ins made this way, by session id: every token of the session carries them
+const sessionClaims = new WeakMap<Tenant, Map<string, Record<string, unknown>>>()
+
+/** Queue a sign-in; throws (with the reason) for an unknown user or client, or a full queue. */
+export function queueSignIn(tenant: Tenant, opts: NextSignInOptions): PendingSignIn & { user: User } {
+  const user = tenant.findUser(opts.user)
+  if (!user) throw new RangeError(`no user "${opts.user}" in tenant "${tenant.id}" (users: ${tenant.users.map((u) => u.username).join(', ')})`)
+  if (opts.clientId !== undefined && !tenant.clients.has(opts.clientId)) throw new RangeError(`no client "${opts.clientId}" in tenant "${tenant.id}"`)
+  let queue = pending.get(tenant)
+  if (!queue) pending.set(tenant, (queue = []))
+  if (queue.length >= MAX_PENDING_SIGN_INS)
+    throw new RangeError(`next-sign-in: ${MAX_PENDING_SIGN_INS} sign-ins are already waiting in tenant "${tenant.id}"; none was taken by an authorization request (reset the mock, or check the app reaches this tenant)`)
+  const claims: Record<string, unknown> = { ...opts.claims }
+  if (opts.amr !== undefined) claims.amr = opts.amr
+  if (opts.acr !== undefined) claims.acr = opts.acr
+  const ticket = formatId(tenant.ids, [tenant.id, 'next-sign-in', user.sub, opts.clientId ?? ''], { kind: 'random', alphabet: 'base64url', length: 22 })
+  const entry: PendingSignIn = { ticket, sub: user.sub, ticketOnly: opts.ticketOnly === true }
+  if (opts.clientId !== undefined) entry.clientId = opts.clientId
+  if (Object.keys(claims).length) entry.claims = claims
+  queue.push(entry)
+  return { ...entry, user }
+}
+
+/**
+ * Take the queued sign-in an authorization request of `clientId` matches: the one its `ticket`
+ * names, else the oldest that is not ticket-only and is for this client or any.
+ */
+export function takeSignIn(tenant: Tenant, clientId: string, ticket: string | undefined): PendingSignIn | undefined {
+  const queue = pending.get(tenant)
+  if (!queue?.length) return undefined
+  const fits = (p: PendingSignIn) => p.clientId === undefined || p.clientId === clientId
+  let i = ticket === undefined ? -1 : queue.findIndex((p) => p.ticket === ticket && fits(p))
+  if (i < 0) i = queue.findIndex((p) => !p.ticketOnly && fits(p))
+  if (i < 0) return undefined
+  return queue.splice(i, 1)[0]
+}
+
+/** Remember the claims of a "sign in as" session for its tokens. */
+export function bindSessionClaims(tenant: Tenant, sid: string, claims: Record<string, unknown> | undefined): void {
+  let m = sessionClaims.get(tenant)
+  if (!claims) {
+    m?.delete(sid)
+    return
+  }
+  if (!m) sessionClaims.set(tenant, (m = new Map()))
+  m.set(sid, claims)
+  if (m.size > 20_000) m.delete(m.keys().next().value!)
+}
+
+/** Claims a "sign in as" put on the session `sid`, if any. */
+export const signInClaims = (tenant: Tenant, sid: string | undefined): Record<string, unknown> | undefined => (sid === undefined ? undefined : sessionClaims.get(tenant)?.get(sid))
+
+/** Pending sign-ins of a tenant, oldest first. */
+export const pendingSignIns = (tenant: Tenant): readonly PendingSignIn[] => pending.get(tenant) ?? []
+
+/** Forget queued sign-ins and their session claims (a reset). */
+export function forgetSignIns(tenant: Tenant): void {
+  pending.delete(tenant)
+  sessionClaims.delete(tenant)
+}
+
+/** A reload: the new tenant carries on the old one's queued sign-ins and session claims. */
+export function adoptSignIns(to: Tenant, from: Tenant): void {
+  const q = pending.get(from)
+  const c = sessionClaims.get(from)
+  if (q) pending.set(to, q)
+  if (c) sessionClaims.set(to, c)
+}
