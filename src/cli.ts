@@ -7,22 +7,34 @@ import { createIdp } from './runtime/idp.js'
 import { serve } from './server/serve.js'
 import { describeTenant } from './index.js'
 import { packagePath } from './lib/paths.js'
+import { createRequestLog, type LogFormat } from './log/request-log.js'
 
 const HELP = `mockidp — a mock GenAuth / Authing / PingOne / Asgardeo identity provider for development and tests
 
-Usage: mockidp [--config FILE] [--port N] [--host H]
+Usage: mockidp [--config FILE] [--port N] [--host H] [--log pretty|json|off] [--quiet] [--no-watch] [--state FILE] [--allow-in-production]
 
 Options:
   -c, --config FILE   config file (default: $MOCKIDP_CONFIG, ./mockidp.config.json, then the built-in one)
   -p, --port N        listen port; 0 picks a free port (default: $PORT, the config's port, 9000)
       --host H        listen address (default: $HOST, the config's host, 127.0.0.1)
-      --allow-in-production  start even when NODE_ENV=production (also MOCKIDP_ALLOW_PRODUCTION=1)
+      --log FORMAT    one line per request on stdout: pretty (default; coloured on a terminal), json (one object per line), off
+  -q, --quiet         no request lines (same as --log off)
       --no-watch      do not reload when the config file changes (default: reload; an invalid edit keeps the running config)
       --state FILE    keep codes, tokens, sessions and run-time fixtures in FILE over restarts (also MOCKIDP_STATE, config state.file)
+      --allow-in-production  start even when NODE_ENV=production (also MOCKIDP_ALLOW_PRODUCTION=1)
   -h, --help          show this help
   -v, --version       show the version
 
-Environment: MOCKIDP_CONFIG, PORT, HOST, MOCKIDP_PUBLIC_URL (origin used in issuers and URLs), MOCKIDP_STATE
+Environment:
+  MOCKIDP_CONFIG            config file (as --config)
+  PORT, HOST                listen port and address (as --port, --host)
+  MOCKIDP_PUBLIC_URL        browser-facing origin, http(s)://host[:port]: issuer, authorization and logout URLs
+  MOCKIDP_BACKCHANNEL_URL   back-channel origin, http(s)://host[:port]: token, userinfo, JWKS … URLs in discovery
+  MOCKIDP_STATE             state file (as --state)
+  MOCKIDP_LOG               request log format when --log is not given: pretty, json or off
+  MOCKIDP_ALLOW_PRODUCTION  1: as --allow-in-production
+  NO_COLOR                  set: no colours in the request log
+
 Not for production: every secret, user and key it knows is public.`
 
 async function main(argv: string[]): Promise<number> {
@@ -39,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
         'allow-in-production': { type: 'boolean' },
         'no-watch': { type: 'boolean' },
         state: { type: 'string' },
+        log: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
       },
       strict: true,
     }).values
@@ -66,13 +80,19 @@ async function main(argv: string[]): Promise<number> {
       return 2
     }
   }
+  const logSetting = args.quiet ? 'off' : (args.log ?? process.env.MOCKIDP_LOG ?? 'pretty')
+  if (!['pretty', 'json', 'off'].includes(logSetting)) {
+    console.error(`mockidp: --log "${logSetting}" is not a log format (use pretty, json or off)`)
+    return 2
+  }
+  const log = logSetting === 'off' ? undefined : createRequestLog({ format: logSetting as LogFormat })
   try {
     const loadOpts: LoadOptions = { env: process.env, ...(args.config ? { file: args.config } : {}), ...(port !== undefined ? { port } : {}), ...(args.host ? { host: args.host } : {}), ...(args.state ? { stateFile: args.state } : {}) }
     const { config, profiles } = loadConfig(loadOpts)
     const idp = createIdp(config, profiles)
     const state = config.stateFile ? (await import('./state/state-file.js')).openStateFile(idp, config.stateFile) : undefined
     for (const line of state?.report ?? []) console.log(`mockidp: ${line}`)
-    const listening = await serve(idp, { port: config.port, host: config.host })
+    const listening = await serve(idp, { port: config.port, host: config.host, log })
     const where = config.host === '0.0.0.0' || config.host === '::' ? `${config.host}:${listening.port} (all interfaces; here ${listening.url})` : listening.url
     const lines = [`mockidp listening on ${where} (config: ${config.source})`, '  ⚠ a mock identity provider for development and tests — NOT FOR PRODUCTION: its keys, secrets and users are public']
     for (const t of idp.tenants) {

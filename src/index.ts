@@ -7,7 +7,9 @@ import type { ControllableClock } from './lib/clock.js'
 import type { JournalEntry, JournalFilter } from './journal/journal.js'
 import type { Fault, FaultConfig } from './faults/faults.js'
 import type { ConfigPatch } from './runtime/reload.js'
+import type { RemoteTenant } from './admin/client.js'
 import type { CreateCodeOptions, IssueTokensOptions, TenantInfo, TokenResponse } from './admin/control.js'
+import { requestLogFor, type RequestLogOptions } from './log/request-log.js'
 
 export type { MockIdpConfig, TenantConfig, ClientConfig, UserConfig, CodeConfig } from './config/types.js'
 export type { Profile, ServerSpec, GrantType, ClientAuthMethod, EndpointName } from './profiles/types.js'
@@ -16,6 +18,7 @@ export type { JournalEntry, JournalFilter } from './journal/journal.js'
 export type { Fault, FaultConfig, FaultKind } from './faults/faults.js'
 export type { ServerInfo, TenantInfo, IssueTokensOptions, CreateCodeOptions, TokenResponse } from './admin/control.js'
 export type { RemoteMockIdp, RemoteTenant } from './admin/client.js'
+export type { RequestLogOptions, LogFormat } from './log/request-log.js'
 export { ConfigError } from './config/errors.js'
 export { OAuthError } from './oauth/errors.js'
 export { configSchema } from './config/schema.js'
@@ -51,10 +54,22 @@ export interface StartOptions {
    * `--state`; default: the config's `state.file`, else off). Written on change and on `stop()`.
    */
   stateFile?: string
+  /**
+   * Print one line per request (method, path, status, OAuth error and, for a failure, why in plain
+   * words with the fix), secrets redacted as in the journal. Off by default here (the CLI has it on):
+   * `true` for the CLI's coloured lines on stdout, `'json'` for one JSON object per line, or options
+   * such as `{ write: (line) => … }`.
+   */
+  log?: boolean | 'pretty' | 'json' | RequestLogOptions
 }
 
 /** One tenant of a running mock: its URLs, and fixtures and tokens on demand. */
 export interface TenantHandle extends TenantInfo {
+  /**
+   * The tenant's URLs, as {@link RemoteTenant.info} gives them over HTTP: code written for
+   * `connectMockIdp(url).tenant(id)` (which has no URL properties) runs unchanged in process.
+   */
+  info(): Promise<TenantInfo>
   /**
    * Mint tokens without a browser: exactly what the token endpoint would answer (formats, keys,
    * claims, field order), with per-call `claims`, `sub`, `expiresIn` or `expired` overrides.
@@ -129,7 +144,7 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
   // loaded only when asked for: most runs (tests) want a clean start
   const state = statePath ? (await import('./state/state-file.js')).openStateFile(idp, statePath) : undefined
   for (const line of state?.report ?? []) console.log(`mockidp: ${line}`)
-  const listening = await serve(idp, { port: idp.config.port, host: idp.config.host })
+  const listening = await serve(idp, { port: idp.config.port, host: idp.config.host, log: requestLogFor(opts.log) })
   const reload = () => reloadIdp(idp, source, () => listening.update())
   idp.reload = reload
   const watcher = watchIf(opts, source, reload)

@@ -9,6 +9,9 @@ import { isFormContentType, readForm, type Params } from '../oauth/params.js'
 import { applyFault, type FaultOutcome } from '../faults/apply.js'
 import { OAuthError } from '../oauth/errors.js'
 import type { Fault, RequestFacts } from '../faults/faults.js'
+import { decodeEntry, type RawEntry } from './journal.js'
+import { diagnose, faultHint } from '../diagnose/hint.js'
+import type { RequestLogger } from '../log/request-log.js'
 
 /** Path prefix of the admin API (never journaled, never faulted). */
 export const ADMIN_PATH = '/_mockidp'
@@ -48,12 +51,28 @@ const headerClientId = (c: Context, server: ServerRuntime): string | undefined =
   return undefined
 }
 
+function hintOf(idp: Idp, server: ServerRuntime, err: OAuthError, form: Params | undefined, url: string, authorization: string | undefined): string | undefined {
+  let query: URLSearchParams | undefined
+  try {
+    return diagnose({
+      reason: err.reason,
+      vars: err.vars,
+      server,
+      config: idp.config,
+      param: (k) => form?.get(k) ?? (query ??= new URL(url).searchParams).get(k) ?? undefined,
+      authScheme: authorization?.split(' ')[0]?.toLowerCase(),
+    })?.hint
+  } catch {
+    return undefined // a hint must never turn a refusal into a 500
+  }
+}
+
 /**
  * The one hook of journal and faults: before the endpoint, answer with an injected fault if one
  * matches; after it, record the request in the journal from what is already parsed (the journal
  * decodes and redacts only when read, so the token path pays for a few property reads).
  */
-export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHost: string, mount: Mount = 'path'): MiddlewareHandler<Env> {
+export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHost: string, mount: Mount = 'path', log?: RequestLogger): MiddlewareHandler<Env> {
   const routes = new Map<string, Route>()
   for (const t of tenants)
     for (const server of mount === 'host' ? t.hostServers : t.servers)
@@ -62,6 +81,7 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
 
   return async function observe(c, next) {
     const path = c.req.path
+    const t0 = log ? performance.now() : 0
     if (path === '/healthz' || path === ADMIN_PATH || path.startsWith(`${ADMIN_PATH}/`)) return next()
     const route = routes.get(path)
     let form: Params | undefined
@@ -86,6 +106,7 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
           formRead = true
         }
         c.set('server', route.server)
+        c.set('idp', idp)
         c.set('origin', originOf(c))
         c.set('backOrigin', backOrigin(c, idp, fallbackHost, mount))
         c.set('usedBasic', /^basic\s/i.test(c.req.header('authorization') ?? ''))
@@ -96,11 +117,12 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
     if (!answered) await next()
 
     const journal = idp.journal
-    if (journal.enabled) {
+    if (journal.enabled || log) {
       if (!formRead && !outcome?.dropped) form = await formOf(c)
       const res = answered ?? c.res
       const status = outcome?.dropped ? 0 : res.status
-      journal.record({
+      const thrown = answered ? undefined : c.error instanceof OAuthError ? c.error : (c.get('refusal') as OAuthError | undefined)
+      const raw: Omit<RawEntry, 'seq' | 'at'> = {
         method: c.req.method,
         url: c.req.url,
         path,
@@ -108,7 +130,7 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
         endpoint: route?.endpoint,
         origin: (c.get('origin') as string | undefined) ?? originOf(c),
         status,
-        err: answered || !c.error ? undefined : c.error instanceof OAuthError ? { reason: c.error.reason, vars: c.error.vars } : true,
+        err: thrown ? { reason: thrown.reason, vars: thrown.vars } : answered || !c.error ? undefined : true,
         location: status >= 300 && status < 400 ? res.headers.get('location') : undefined,
         form,
         authorization: c.req.header('authorization'),
@@ -116,7 +138,16 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
         fault: fault ? { id: fault.id, kind: fault.kind } : undefined,
         faultError: outcome?.error,
         response: answered ? undefined : (c.get('tokenResponse') as Record<string, unknown> | undefined),
-      })
+      }
+      // the hint is worked out now: the codes and clients it looks at may change before anyone reads it
+      if (fault && (outcome?.res || outcome?.dropped)) raw.hint = faultHint(fault)
+      else if (thrown && route) raw.hint = hintOf(idp, route.server, thrown, form, c.req.url, c.req.header('authorization'))
+      journal.record(raw)
+      if (log) {
+        const r = raw as RawEntry
+        if (r.at === undefined) Object.assign(r, { seq: 0, at: idp.clock.now() })
+        log((r.decoded = decodeEntry(r)), performance.now() - t0)
+      }
     }
     return answered
   }

@@ -6,26 +6,11 @@ import { readForm, readQuery } from './params.js'
 import { decodePayload } from './jwt.js'
 import { respondToClient } from './redirect.js'
 import { errorPage } from './pages.js'
-import type { Client } from '../runtime/tenant.js'
+import { postLogoutUris } from './logout-uris.js'
 import { clearedSessionCookie, sessionHandle } from './session.js'
 
 export { sessionCookieName } from './session.js'
-
-/** Post-logout URIs a client may be sent to: its registered list, else its redirect URIs and their origins. */
-export function postLogoutUris(client: Client): string[] {
-  if (client.postLogoutRedirectUris) return client.postLogoutRedirectUris
-  const out = new Set(client.redirectUris)
-  for (const u of client.redirectUris) {
-    try {
-      const o = new URL(u).origin
-      out.add(o)
-      out.add(`${o}/`)
-    } catch {
-      /* validated at start-up */
-    }
-  }
-  return [...out]
-}
+export { postLogoutUris } from './logout-uris.js'
 
 /**
  * RP-initiated logout (OIDC RP-Initiated Logout 1.0): ends the browser's SSO session (cookie and

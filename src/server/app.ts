@@ -23,6 +23,8 @@ import { ADMIN_PATH, observeRequests } from '../journal/observe.js'
 import { adminRoutes } from '../admin/routes.js'
 import { CORS_METHODS, corsMiddleware } from './cors.js'
 import { withPageHeaders } from './page-headers.js'
+import type { RequestLogger } from '../log/request-log.js'
+import { indexPage, type IndexTenant } from './index-page.js'
 
 type Endpoint = (c: Context<Env>) => Response | Promise<Response>
 
@@ -47,11 +49,30 @@ const endpoints: Record<EndpointName, { methods: string[]; handler: Endpoint; co
 }
 
 
+/** A browser's navigation (Accept: text/html … before any JSON), not an API client. */
+const prefersHtml = (accept: string | undefined): boolean => {
+  if (!accept) return false
+  const html = accept.indexOf('text/html')
+  const json = accept.indexOf('application/json')
+  return html !== -1 && (json === -1 || html < json)
+}
+
+const indexTenants = (tenants: readonly Tenant[], origin: string, back: string): IndexTenant[] =>
+  tenants.map((t) => ({
+    id: t.id,
+    vendor: t.profile.name,
+    displayName: t.profile.displayName,
+    color: t.profile.brand.color,
+    servers: t.servers.map((s) => ({ id: s.id, issuer: s.urls(origin, back).issuer, url: s.urls(origin, back).url })),
+    clients: [...t.clients.values()].map((c) => ({ clientId: c.clientId, name: c.name, public: c.public, redirectUris: c.redirectUris })),
+    users: t.users.map((u) => u.username),
+  }))
+
 /**
  * Build the Hono app serving `tenants`: every endpoint of every server at its vendor path, one error
  * renderer, a JSON 404, `/healthz` and an index of tenants at `/`.
  */
-export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'localhost', mount: Mount = 'path'): Hono<Env> {
+export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'localhost', mount: Mount = 'path', log?: RequestLogger): Hono<Env> {
   // Every route is a fixed path: a trie is built as routes are added, while the default RegExpRouter
   // compiles ~150 routes on the first request (10-17 ms of every cold start, see bench/README.md).
   const app = new Hono<Env>({ router: new TrieRouter() })
@@ -66,7 +87,7 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
     }
   }
   // then: injected faults answer before the endpoint; the journal records after everything else
-  app.use(observeRequests(idp, tenants, fallbackHost, mount))
+  app.use(observeRequests(idp, tenants, fallbackHost, mount, log))
 
   const bind = (server: ServerRuntime, name: EndpointName, endpoint: Endpoint): Handler<Env> => {
     // the profile's page headers (PingOne's X-Frame-Options) on the HTML pages of the front channel
@@ -75,6 +96,7 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
     return function tenantRoute(c) {
       c.set('server', server)
       c.set('endpoint', name)
+      c.set('idp', idp)
       c.set('origin', frontOrigin(c, idp, fallbackHost, mount))
       c.set('backOrigin', backOrigin(c, idp, fallbackHost, mount))
       // records change in place (a code consumed, a token revoked): tell the state file afterwards
@@ -94,6 +116,7 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
   app.get('/', (c) => {
     const origin = frontOrigin(c, idp, fallbackHost, mount)
     const back = backOrigin(c, idp, fallbackHost, mount)
+    if (prefersHtml(c.req.header('accept'))) return c.html(indexPage(indexTenants(tenants, origin, back), idp.config.admin?.enabled !== false), 200, { 'cache-control': 'no-store' })
     return c.json({
       name: 'mockidp',
       warning: 'A mock identity provider for development and tests. Not for production.',

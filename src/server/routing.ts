@@ -3,6 +3,7 @@ import type { Idp } from '../runtime/idp.js'
 import type { Tenant } from '../runtime/tenant.js'
 import type { Env } from './env.js'
 import { buildApp } from './app.js'
+import type { RequestLogger } from '../log/request-log.js'
 
 /** A tenant group's key: its own `port`, or `undefined` for the main mount. */
 export type GroupKey = number | undefined
@@ -29,17 +30,17 @@ export function hostnameOf(host: string | undefined | null): string {
 }
 
 /** Build the routing; `fallbackHost(key)` is the Host a group's app assumes when a request has none. */
-export function buildRouting(idp: Idp, fallbackHost: (key: GroupKey) => string): Routing {
+export function buildRouting(idp: Idp, fallbackHost: (key: GroupKey) => string, log?: RequestLogger): Routing {
   const groups = new Map<GroupKey, Tenant[]>([[undefined, []]])
   for (const t of idp.tenants) groups.set(t.config.port, [...(groups.get(t.config.port) ?? []), t])
   const hosts = new Map<string, Hono<Env>>()
   for (const t of idp.tenants) {
     if (!t.hostServers.length) continue
-    const hostApp = buildApp(idp, [t], t.config.hosts![0]!, 'host')
+    const hostApp = buildApp(idp, [t], t.config.hosts![0]!, 'host', log)
     for (const h of t.config.hosts!) hosts.set(h.toLowerCase(), hostApp)
   }
   const apps = new Map<GroupKey, Hono<Env>>()
-  for (const [key, tenants] of groups) apps.set(key, buildApp(idp, tenants, fallbackHost(key)))
+  for (const [key, tenants] of groups) apps.set(key, buildApp(idp, tenants, fallbackHost(key), 'path', log))
   return { groups, hosts, apps }
 }
 

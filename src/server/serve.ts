@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import type { Idp } from '../runtime/idp.js'
 import { buildRouting, pick, type GroupKey } from './routing.js'
+import type { RequestLogger } from '../log/request-log.js'
 
 /** A running listener set: the main port plus any tenant with its own port. */
 export interface Listening {
@@ -41,7 +42,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 /** Start listening: one Hono app per port (tenants with their own `port` get their own listener). */
-export async function serve(idp: Idp, opts: { port: number; host: string }): Promise<Listening> {
+export async function serve(idp: Idp, opts: { port: number; host: string; log?: RequestLogger | undefined }): Promise<Listening> {
   type Listener = ReturnType<typeof getRequestListener>
   /** Listeners by own port (`undefined`: the main one); their actual port numbers. */
   const servers = new Map<number | undefined, Server>()
@@ -51,7 +52,7 @@ export async function serve(idp: Idp, opts: { port: number; host: string }): Pro
 
   // The apps are rebuilt from idp.tenants on a hot reload; the listening sockets stay.
   const route = () => {
-    const r = buildRouting(idp, (key) => origin(key).slice('http://'.length))
+    const r = buildRouting(idp, (key) => origin(key).slice('http://'.length), opts.log)
     const listener = (app: { fetch: Parameters<typeof getRequestListener>[0] }): Listener => getRequestListener(app.fetch)
     const hosts = new Map<string, Listener>()
     const byApp = new Map<unknown, Listener>() // a host tenant's names share one app
