@@ -303,6 +303,20 @@ export function diagnose(ctx: HintContext): Diagnosis | undefined {
     }
     case 'authing_token_invalid':
       return simple(`the token sent to the authing_token grant is not one ${tenant.id} issued and still honours — send a live Authing token of this user pool`)
+    case 'malformed_body':
+      return simple('the JSON body is not a JSON object — send an object of parameters, or a form body (application/x-www-form-urlencoded)')
+    case 'refresh_invalid_scope':
+      return simple(`scope ${String(ctx.vars.scope ?? '')} was not granted with this refresh token — a refresh may only ask for the original scope or less`)
+    case 'multiple_tokens':
+      return simple(`the access token was sent in more than one place (Authorization header, query, body) and ${vendor} takes exactly one — send it once, as Authorization: Bearer <access_token>`)
+    case 'malformed_token_header':
+      return simple('the Authorization header is not "Bearer <access_token>" — send exactly that scheme and one token')
+    case 'revoke_foreign_token':
+      return simple(`the token was issued to another client than the one revoking it, which ${vendor} refuses — revoke it with the client it was issued to`)
+    case 'authz_invalid_challenge':
+      return simple(`code_challenge does not have the form ${vendor} requires (${String(ctx.vars.rule ?? 'base64url, 43-128 characters')}) — send base64url(SHA-256(code_verifier)) without padding, with code_challenge_method=S256`)
+    case 'prompt_none_combined':
+      return simple('prompt=none cannot be combined with another prompt value — send prompt=none alone, or drop it')
     case 'limit_reached':
       return simple(String(ctx.vars.detail ?? 'a configured limit was reached — raise it in limits, or reset the mock between test runs')) // the detail already names the setting and the fix
     case 'not_found':

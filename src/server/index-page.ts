@@ -53,7 +53,7 @@ export function indexPage(tenants: readonly IndexTenant[], adminEnabled: boolean
     'mockidp — tenants',
     `<header class="brand"><span class="brand-name">mockidp</span><span class="badge">mock</span></header>
 <section><h1 class="title">Tenants</h1><p class="context">A mock identity provider for development and tests — not for production: every key, secret and user here is public.</p>
-<p class="meta">${tenants.length} tenant${tenants.length === 1 ? '' : 's'}: ${tenants.map((t) => `<a href="#${escapeHtml(t.id)}">${escapeHtml(t.id)}</a>`).join(' · ')}${adminEnabled ? ' · admin API at <a href="/_mockidp/health"><code>/_mockidp/</code></a>' : ''} · this page as JSON: <code>curl -H 'accept: application/json' …/</code></p></section>
+<p class="meta">${tenants.length} tenant${tenants.length === 1 ? '' : 's'}: ${tenants.map((t) => `<a href="#${escapeHtml(t.id)}">${escapeHtml(t.id)}</a>`).join(' · ')}${adminEnabled ? ' · <a href="/_mockidp">developer console</a> and admin API at <code>/_mockidp</code>' : ''} · this page as JSON: <code>curl -H 'accept: application/json' …/</code></p></section>
 ${tenants.map(tenantCard).join('\n')}
 <p class="warn">mockidp · not for production</p>`,
     { color: '#2f3a4a', width: 960 },

@@ -42,7 +42,8 @@ const journal = async (url: string): Promise<{ hint?: string; status: number; er
 
 /** A code for spa-client with a PKCE challenge (login_hint answers at once). */
 async function codeFor(url: string, challenge: string): Promise<string> {
-  const q = new URLSearchParams({ response_type: 'code', client_id: SPA, redirect_uri: 'http://localhost:5173/callback', scope: 'openid offline_access', login_hint: 'test1', code_challenge: challenge, code_challenge_method: 'S256' })
+  // prompt=consent: node-oidc-provider (Authing) grants offline_access, and so a refresh token, only with it
+  const q = new URLSearchParams({ prompt: 'consent', response_type: 'code', client_id: SPA, redirect_uri: 'http://localhost:5173/callback', scope: 'openid offline_access', login_hint: 'test1', code_challenge: challenge, code_challenge_method: 'S256' })
   const res = await fetch(`${url}${AUTHING_BASE}/auth?${q}`, { redirect: 'manual' })
   return new URL(res.headers.get('location')!).searchParams.get('code')!
 }
@@ -78,7 +79,7 @@ describe('request log (CLI, stdout)', () => {
     const failures = lines.filter((l) => / — /.test(l))
     expect(failures).toHaveLength(4)
     failures.forEach((line, i) => expect(line.endsWith(` — ${hints[i]}`)).toBe(true))
-    expect(failures[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} GET {2}\/authing\/demo\/oidc\/auth 400 invalid_redirect_uri \[authing-demo authorization client=spa-client\] [\d.]+ ms — /)
+    expect(failures[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} GET {2}\/authing\/demo\/oidc\/auth 400 redirect_uri_mismatch \[authing-demo authorization client=spa-client\] [\d.]+ ms — /)
     expect(failures[3]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} POST \/authing\/demo\/oidc\/token 401 invalid_client \[authing-demo token client_credentials client=5e37979f7b757ead14c534af\] [\d.]+ ms — /)
     expect(lines[1]).toMatch(/ GET {2}\/authing\/demo\/oidc\/auth 302 \[authing-demo authorization client=spa-client\] [\d.]+ ms$/)
     expect((await journal(idp.url)).filter((e) => e.hint).map((e) => e.hint)).toEqual(hints)
@@ -92,6 +93,7 @@ describe('request log (CLI, stdout)', () => {
     const { verifier, challenge } = pkce()
     const code = await codeFor(idp.url, challenge)
     const tokens = (await (await fetch(`${idp.url}${AUTHING_BASE}/token`, formPost({ grant_type: 'authorization_code', code, client_id: SPA, redirect_uri: 'http://localhost:5173/callback', code_verifier: verifier }))).json()) as Record<string, string>
+    expect(tokens.refresh_token).toBeTypeOf('string')
     issued.push(tokens.access_token!, tokens.id_token!, tokens.refresh_token!, verifier)
     const refreshed = (await (await fetch(`${idp.url}${AUTHING_BASE}/token`, formPost({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: SPA }))).json()) as Record<string, string>
     issued.push(refreshed.access_token!)
@@ -105,7 +107,7 @@ describe('request log (CLI, stdout)', () => {
     expect(lines).toHaveLength(13)
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(entries.filter((e) => e.hint).map((e) => e.hint)).toEqual(hints)
-    expect(entries[0]).toMatchObject({ method: 'GET', path: '/authing/demo/oidc/auth', tenant: 'authing-demo', endpoint: 'authorization', clientId: SPA, status: 400, error: 'invalid_redirect_uri' })
+    expect(entries[0]).toMatchObject({ method: 'GET', path: '/authing/demo/oidc/auth', tenant: 'authing-demo', endpoint: 'authorization', clientId: SPA, status: 400, error: 'redirect_uri_mismatch' })
     expect(entries[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT/)
     expect(typeof entries[0]!.ms).toBe('number')
     // every secret of the default config and every token of the run: nowhere in the log
