@@ -3,11 +3,14 @@
 # Two stages. The build stage has the whole toolchain (npm, esbuild, tsc) and bundles the CLI into
 # one file, dist/cli.js, which needs no node_modules. The runtime stage is distroless (node and its
 # libraries, no shell, no package manager), runs as uid 65532 and holds only:
-#   /app/dist/cli.js            the bundled server
+#   /app/dist/cli.js            the bundled server (+ dist/chunks/cli/: HTTPS code, loaded on use;
+#                               dist/console/app.js: the console's browser script)
 #   /app/fixtures/              vendor profiles and signing keys (read at start-up)
 #   /app/package.json           read for --version
 #   /app/mockidp.config.json    the package's built-in default config
 #   /config/mockidp.config.json the config it starts with: mount your own file over it
+#   /tls                        the development CA (ca.pem, ca-key.pem), made on first start:
+#                               mount a volume there to keep it (and trust it) across containers
 # Works with the classic builder and BuildKit alike (no BuildKit-only syntax).
 
 ARG NODE_VERSION=20
@@ -26,11 +29,13 @@ COPY . .
 RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm run build \
  && rm -rf node_modules /root/.npm \
- && mkdir -p /out/app/dist /out/config \
- && cp dist/cli.js /out/app/dist/cli.js \
+ && mkdir -p /out/app/dist /out/config /out/tls \
+ && cp -r dist/cli.js dist/chunks dist/console /out/app/dist/ \
+ && rm -rf /out/app/dist/chunks/lib \
  && cp -r fixtures package.json mockidp.config.json /out/app/ \
  && cp mockidp.config.json /out/config/mockidp.config.json \
- && chmod -R a+rX,go-w /out
+ && chmod -R a+rX,go-w /out \
+ && chown 65532:65532 /out/tls && chmod 755 /out/tls
 
 FROM gcr.io/distroless/nodejs${NODE_VERSION}-debian12:nonroot
 ARG NODE_VERSION
@@ -43,18 +48,27 @@ LABEL org.opencontainers.image.title="mockidp" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.base.name="gcr.io/distroless/nodejs${NODE_VERSION}-debian12:nonroot"
 COPY --from=build /out/ /
+# (a COPY --from keeps the build stage's owners: /tls belongs to the runtime user, so a named
+# volume mounted there starts out writable by it)
 WORKDIR /app
 # inside the container listen on every interface; the host decides what to publish (-p).
+# HTTPS on 443 (a container's unprivileged ports start at 0, so uid 65532 may bind it), with a
+# certificate from the CA in /tls; plain HTTP on 9000 as before. MOCKIDP_HTTPS=0 turns HTTPS off
+# (then PORT is the plain port).
 # No NODE_ENV=production: mockidp refuses to start with it (it is not for production).
 ENV HOST=0.0.0.0 \
-    PORT=9000 \
+    PORT=443 \
+    MOCKIDP_HTTPS=1 \
+    MOCKIDP_HTTP_PORT=9000 \
+    MOCKIDP_TLS_DIR=/tls \
     MOCKIDP_CONFIG=/config/mockidp.config.json
-EXPOSE 9000
+EXPOSE 443 9000
 # distroless "nonroot" (65532); numeric so that runAsNonRoot policies can verify it
 USER 65532:65532
-# no shell or curl in the image: node itself probes /healthz (on $PORT, so -e PORT=… keeps it right)
+# no shell or curl in the image: node itself probes /healthz over plain HTTP (on $MOCKIDP_HTTP_PORT
+# with HTTPS on, else on $PORT, so -e PORT=… / -e MOCKIDP_HTTPS=0 keep it right)
 HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=3 \
-  CMD ["/nodejs/bin/node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||9000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["/nodejs/bin/node", "-e", "const e=process.env,on=/^(1|true|yes|on)$/i.test(e.MOCKIDP_HTTPS||'');fetch('http://127.0.0.1:'+((on&&e.MOCKIDP_HTTP_PORT)||e.PORT||9000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # the CLI stops at once on SIGTERM (and SIGINT); node is PID 1, so no init is needed for that
 STOPSIGNAL SIGTERM
 # arguments after the image name go to mockidp: `docker run mockidp --help` (setting ENTRYPOINT

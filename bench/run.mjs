@@ -23,8 +23,9 @@
 //      bounded by expiry, as it is in a long test run.
 // mockidp runs from dist/cli.js as built: run `npm run build` first.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import { createServer } from 'node:net'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -89,8 +90,13 @@ const REQ = {
   peerCc: { path: '/token', body: form({ grant_type: 'client_credentials', client_id: 'bench-client', client_secret: 'bench-secret' }) },
 }
 
+// --https with the CA and the leaf already in the TLS directory (a warm start: nothing is created)
+const TLS_DIR = join(mkdtempSync(join(tmpdir(), 'mockidp-bench-tls-')), 'tls')
+const HTTPS_ARGS = ['--https', '--tls-dir', TLS_DIR]
+let benchCa
 const COLD = [
   { id: 'mockidp', server: 'mockidp', req: REQ.asgardeoCc, note: 'Asgardeo client_credentials' },
+  { id: 'mockidp-https', server: 'mockidp', req: REQ.asgardeoCc, args: HTTPS_ARGS, https: true, note: 'the same over HTTPS (--https), CA and leaf cached' },
   { id: 'hono-hello', server: 'hono-hello', req: REQ.peerCc, note: 'floor' },
   { id: 'oauth2-mock-server', server: 'oauth2-mock-server', req: REQ.peerCc, note: 'peer, static key' },
   { id: 'oidc-provider', server: 'oidc-provider', req: REQ.peerCc, note: 'peer, JWT access token' },
@@ -191,11 +197,11 @@ async function stopServer(child) {
   await child.exited
 }
 
-/** One POST on a fresh connection. Resolves { status, body, connectAt } or rejects with the socket error. */
-function post(port, { path, body }) {
+/** One POST on a fresh connection (over TLS, trusting the bench's CA, with `https`). Resolves { status, body, connectAt } or rejects with the socket error. */
+function post(port, { path, body }, https = false) {
   return new Promise((resolve, reject) => {
     let connectAt = null
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path, agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), accept: 'application/json' } }, (res) => {
+    const req = (https ? httpsRequest : request)({ host: '127.0.0.1', port, method: 'POST', path, agent: false, ...(https ? { ca: (benchCa ??= readFileSync(join(TLS_DIR, 'ca.pem'))) } : {}), headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), accept: 'application/json' } }, (res) => {
       const chunks = []
       res.on('data', (c) => chunks.push(c))
       res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString(), connectAt }))
@@ -211,17 +217,17 @@ function post(port, { path, body }) {
  * Poll the token endpoint until it answers 200 with an access_token (every 2 ms while the port
  * refuses connections). Returns { readyAt, connectAt } (performance.now() times).
  */
-async function waitReady(child, port, req, timeoutMs = 20_000) {
+async function waitReady(child, port, req, timeoutMs = 20_000, https = false) {
   const start = performance.now()
   for (;;) {
     if (child.exitedEarly) throw new Error(`${child.spawnargs.slice(1).join(' ')} exited (${JSON.stringify(child.exitedEarly)}): ${child.stderrText()}`)
     try {
-      const res = await post(port, req)
+      const res = await post(port, req, https)
       if (res.status === 200 && res.body.includes('access_token')) return { readyAt: performance.now(), connectAt: res.connectAt }
       throw Object.assign(new Error(`POST ${req.path} → ${res.status} ${res.body.slice(0, 300)}`), { fatal: true })
     } catch (err) {
       if (err.fatal) throw err
-      if (!['ECONNREFUSED', 'ECONNRESET'].includes(err.code)) throw err
+      if (!['ECONNREFUSED', 'ECONNRESET', 'ENOENT'].includes(err.code)) throw err // ENOENT: no ca.pem yet (the first --https start)
     }
     if (performance.now() - start > timeoutMs) throw new Error(`${child.spawnargs.slice(1).join(' ')}: not ready after ${timeoutMs} ms: ${child.stderrText()}`)
     await sleep(2)
@@ -232,14 +238,14 @@ async function waitReady(child, port, req, timeoutMs = 20_000) {
  * Start `name` on a free port and wait until its token endpoint answers 200. If the process died
  * (e.g. another process grabbed the port between our probe and its listen), retry on a new port.
  */
-async function startReady(name, req, extraFlags = [], extraArgs = []) {
+async function startReady(name, req, extraFlags = [], extraArgs = [], { https = false } = {}) {
   for (let attempt = 1; ; attempt++) {
     checkDist()
     const port = await freePort()
     const t0 = performance.now()
     const child = startServer(name, port, extraFlags, extraArgs)
     try {
-      const { readyAt, connectAt } = await waitReady(child, port, req)
+      const { readyAt, connectAt } = await waitReady(child, port, req, 20_000, https)
       return { child, port, t0, readyAt, connectAt }
     } catch (err) {
       await sleep(200)
@@ -277,11 +283,13 @@ function rssMiB(pid) {
 // ---------------------------------------------------------------------------------------------
 // 1. Cold start
 async function benchCold() {
+  // create the CA and the leaf once, untimed: every timed --https start is a warm one
+  await stopServer((await startReady('mockidp', REQ.asgardeoCc, [], HTTPS_ARGS, { https: true })).child)
   const samples = Object.fromEntries(COLD.map((t) => [t.id, []]))
   for (let r = 0; r < CFG.coldRounds; r++) {
     for (const t of rotate(COLD, r)) {
       await sleep(50) // let the previous process's exit settle
-      const { child, t0, readyAt, connectAt } = await startReady(t.server, t.req)
+      const { child, t0, readyAt, connectAt } = await startReady(t.server, t.req, [], t.args ?? [], { https: t.https })
       samples[t.id].push({ ms: readyAt - t0, listenMs: (connectAt ?? readyAt) - t0 })
       await stopServer(child)
     }
@@ -298,6 +306,7 @@ async function benchCold() {
     targets: out,
     ratios: {
       mockidpOverHonoHello: ratio('mockidp', ['hono-hello']),
+      httpsOverPlain: ratio('mockidp-https', ['mockidp']),
       mockidpOverFasterPeer: ratio('mockidp', ['oauth2-mock-server', 'oidc-provider']),
     },
   }
@@ -503,6 +512,7 @@ const check = (name, value, op, limit, unit, detail) => {
 if (result.coldStart) {
   check('cold start: mockidp / bare Hono', result.coldStart.ratios.mockidpOverHonoHello, '<=', 1.2, '×')
   check('cold start: mockidp / faster peer', result.coldStart.ratios.mockidpOverFasterPeer, '<=', 0.7, '×')
+  check('cold start: mockidp --https / plain', result.coldStart.ratios.httpsOverPlain, '<=', 1.2, '×', 'CA and leaf cached in --tls-dir (first TLS handshake included)')
 }
 if (result.token) {
   const cpu = (x) => (x == null ? '' : `(by server CPU/op: ${x.toFixed(2)}×)`)
@@ -556,4 +566,5 @@ console.log(lines.join('\n'))
 
 mkdirSync(dirname(opts.out), { recursive: true })
 writeFileSync(opts.out, JSON.stringify(result, null, 2) + '\n')
+rmSync(join(TLS_DIR, '..'), { recursive: true, force: true })
 log(`wrote ${relative(process.cwd(), opts.out) || opts.out}`)

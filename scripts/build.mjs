@@ -18,8 +18,13 @@ const common = {
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 }
-await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } })
-await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' })
+// What is loaded with import() only when asked for (HTTPS: the TLS store and node-forge) goes to its
+// own files under dist/chunks/, so a plain start reads no byte of it. One build per entry: no chunk
+// shared between the two entries (a shared chunk would be one more file on every start).
+// (dist/chunks/cli/ is what the CLI, and so the Docker image, needs.)
+const split = (dir) => ({ splitting: true, outdir: 'dist', chunkNames: `chunks/${dir}/[name]-[hash]` })
+await build({ ...common, ...split('cli'), entryPoints: ['src/cli.ts'], banner: { js: '#!/usr/bin/env node\n' + common.banner.js } })
+await build({ ...common, ...split('lib'), entryPoints: ['src/index.ts'] })
 // The integrations (`mockidp/vite`, `mockidp/next`, `mockidp/msw`): one file each, importing the main
 // entry (one engine however many are loaded) and their host tool (an optional peer) at run time.
 // The main entry never loads them, so its start-up cost is unchanged.

@@ -44,7 +44,7 @@ export interface InProcessMockIdp extends MockIdpControls {
   fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>
   /** Whether a request to `url` reaches this mock's host-mounted tenants (its other tenants answer on any origin); `false` for a malformed URL. */
   servesHost(url: string | URL): boolean
-  /** Host names of tenants reached by host (`hosts` in the config), lowercased. */
+  /** Host names of tenants reached by host (`hosts` in the config, and each tenant's production host such as `demo.authing.cn`), lowercased. */
   readonly hosts: string[]
   /** The path prefix every path-mounted tenant is served under (the `mount` option), `''` by default. */
   readonly mount: string
@@ -85,7 +85,7 @@ function narrowed(source: ConfigSource, mount: string, only: string[] | undefine
 /** Load the config and build the engine; shared by {@link createMockIdp} and `startMockIdp`. */
 export function openIdp(opts: StartOptions & { mount?: string | undefined; tenants?: string[] | undefined }): { idp: Idp; source: ConfigSource } {
   const source = narrowed(
-    configSource({ config: opts.config, configFile: opts.configFile, merge: opts.merge, env: opts.env ?? process.env, port: opts.port ?? 0, host: opts.host }),
+    configSource({ config: opts.config, configFile: opts.configFile, merge: opts.merge, env: opts.env ?? process.env, port: opts.port ?? 0, host: opts.host, https: opts.https, httpPort: opts.httpPort, tlsDir: opts.tlsDir }),
     checkMount(opts.mount ?? ''),
     opts.tenants,
   )

@@ -3,6 +3,7 @@ import type { ClientConfig, UserConfig } from './config/types.js'
 import { reloadIdp } from './runtime/reload.js'
 import { serve } from './server/serve.js'
 import { controls, openIdp, watchIf, withControls } from './in-process.js'
+import { tlsSource } from './server/tls-source.js'
 import type { ControllableClock } from './lib/clock.js'
 import type { JournalEntry, JournalFilter } from './journal/journal.js'
 import type { Fault, FaultConfig } from './faults/faults.js'
@@ -61,6 +62,15 @@ export interface StartOptions {
    * such as `{ write: (line) => … }`.
    */
   log?: boolean | 'pretty' | 'json' | RequestLogOptions
+  /**
+   * Serve HTTPS on `port` with a certificate from the local development CA in `tlsDir` (created on
+   * first use, then reused); also `MOCKIDP_HTTPS` and the config's `tls`. Trust `caFile`.
+   */
+  https?: boolean
+  /** With `https`: also serve plain HTTP on this port (`0`: a free one; see `httpUrl`). */
+  httpPort?: number
+  /** The CA directory (`ca.pem`, `ca-key.pem`); default: `$XDG_DATA_HOME/mockidp` or `~/.local/share/mockidp`. */
+  tlsDir?: string
 }
 
 /** One tenant of a running mock: its URLs, and fixtures and tokens on demand. */
@@ -122,9 +132,13 @@ export interface MockIdpControls {
 
 /** A running mockidp. */
 export interface MockIdp extends MockIdpControls {
-  /** Base URL, e.g. `http://127.0.0.1:53211`. */
+  /** Base URL, e.g. `http://127.0.0.1:53211` (`https://…` with `https`). */
   url: string
   port: number
+  /** With `https` and `httpPort`: the plain-HTTP listener's base URL. */
+  httpUrl?: string
+  /** With `https`: the CA certificate clients must trust (`NODE_EXTRA_CA_CERTS`, an agent's `ca`). */
+  caFile?: string
   /** Stop listening (and watching). */
   stop(): Promise<void>
 }
@@ -144,19 +158,24 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
   // loaded only when asked for: most runs (tests) want a clean start
   const state = statePath ? (await import('./state/state-file.js')).openStateFile(idp, statePath) : undefined
   for (const line of state?.report ?? []) console.log(`mockidp: ${line}`)
-  const listening = await serve(idp, { port: idp.config.port, host: idp.config.host, log: requestLogFor(opts.log) })
+  const config = idp.config
+  let caFile: string | undefined
+  const tls = config.https ? { tls: tlsSource(idp, config.https.dir, config.host, (m) => (caFile = m.caFile)), ...(config.https.httpPort !== undefined ? { httpPort: config.https.httpPort } : {}) } : {}
+  const listening = await serve(idp, { port: config.port, host: config.host, log: requestLogFor(opts.log), ...tls })
   const reload = () => reloadIdp(idp, source, () => listening.update())
   idp.reload = reload
   const watcher = watchIf(opts, source, reload)
 
   const originOf = (id: string): string => {
     const t = idp.tenant(id)
-    if (t && !t.servers.length && t.config.hosts?.length) return `http://${t.config.hosts[0]}:${listening.port}`
+    if (t && !t.servers.length && t.config.hosts?.length) return `${config.https ? 'https' : 'http'}://${t.config.hosts[0]}:${listening.port}`
     return idp.config.publicUrl ?? listening.tenantUrls.get(id) ?? listening.url
   }
   return withControls(controls(idp, originOf, reload), {
     url: listening.url,
     port: listening.port,
+    ...(listening.httpUrl ? { httpUrl: listening.httpUrl } : {}),
+    ...(caFile ? { caFile } : {}),
     async stop() {
       watcher?.close()
       await listening.close()

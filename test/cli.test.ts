@@ -135,3 +135,46 @@ describe('graceful lifecycle', () => {
     expect(await exited).toBe(0)
   })
 })
+
+describe('HTTPS from the command line', () => {
+  it('`mockidp ca --tls-dir DIR` creates the CA once, prints the path of ca.pem first and the trust steps', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'mockidp-ca-')), 'tls')
+    const first = run(['ca', '--tls-dir', dir])
+    expect(first.status, first.stderr).toBe(0)
+    const lines = first.stdout.split('\n')
+    expect(lines[0]).toBe(join(dir, 'ca.pem'))
+    expect(first.stdout).toContain('Created mockidp development CA')
+    expect(first.stdout).toContain(`NODE_EXTRA_CA_CERTS=${join(dir, 'ca.pem')}`)
+    expect(first.stdout).toContain('--ignore-certificate-errors-spki-list=')
+    expect(first.stdout).toContain('at your own choice and risk')
+    const ca = readFileSync(join(dir, 'ca.pem'), 'utf8')
+    const again = run(['ca'], { MOCKIDP_TLS_DIR: dir })
+    expect(again.stdout).toContain('The mockidp development CA')
+    expect(readFileSync(join(dir, 'ca.pem'), 'utf8')).toBe(ca)
+  })
+
+  it('--http-port or --tls-dir without --https exits 2 saying so; an unknown command exits 2', () => {
+    const r = run(['--http-port', '9080'])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('--http-port needs --https (or MOCKIDP_HTTPS=1, or "tls" in the config)')
+    const c = run(['cert'])
+    expect(c.status).toBe(2)
+    expect(c.stderr).toContain('unknown command "cert" (the only command is "ca")')
+  })
+
+  it('--https --http-port 0 serves TLS and plain HTTP, and prints each tenant\'s production URL', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'mockidp-cli-tls-')), 'tls')
+    const { child, ready } = start(['--https', '--port', '0', '--http-port', '0', '--tls-dir', dir, '--no-watch'])
+    const out = await ready
+    try {
+      const [, httpsUrl, httpUrl] = /listening on (https:\/\/127\.0\.0\.1:\d+) and (http:\/\/127\.0\.0\.1:\d+)/.exec(out)!
+      expect(out).toContain(`from the development CA ${join(dir, 'ca.pem')} (just created`)
+      expect(out).toContain('production URL: https://auth.pingone.com/0f4e2a8c-6b1d-4c3e-9a7f-2d5b8e1c4a60/as')
+      expect(out).toContain('production URL: https://demo.authing.cn/oidc')
+      expect((await fetch(`${httpUrl}/healthz`)).status).toBe(200)
+      expect(httpsUrl).toMatch(/^https:/)
+    } finally {
+      child.kill('SIGTERM')
+    }
+  })
+})

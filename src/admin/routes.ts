@@ -1,4 +1,4 @@
-import { frontOrigin } from '../server/origin.js'
+import { frontOrigin, isHttps } from '../server/origin.js'
 import { ADMIN_PATH } from '../journal/observe.js'
 import { TrieRouter } from 'hono/router/trie-router'
 import { Hono, type Context } from 'hono'
@@ -76,7 +76,7 @@ export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
   const originOf = (c: Context) => frontOrigin(c, idp, fallbackHost)
   const tenantOrigin = (c: Context, id: string) => {
     const t = requireTenant(idp, id)
-    return t.servers.length || !t.config.hosts?.length ? originOf(c) : `http://${t.config.hosts[0]}${portOf(c)}`
+    return t.servers.length || !t.config.hosts?.length ? originOf(c) : `${isHttps(c) ? 'https' : 'http'}://${t.config.hosts[0]}${portOf(c)}`
   }
   const portOf = (c: Context) => {
     const host = c.req.header('host') ?? fallbackHost

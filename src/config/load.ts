@@ -10,6 +10,8 @@ import type { Profile } from '../profiles/types.js'
 import { packagePath } from '../lib/paths.js'
 import { checkFault } from '../faults/faults.js'
 import { didYouMean } from '../lib/suggest.js'
+import { checkProductionAddresses } from '../profiles/production.js'
+import { resolveTls } from './tls.js'
 
 /** Where to read the config from and what to override. */
 export interface LoadOptions {
@@ -23,6 +25,12 @@ export interface LoadOptions {
   host?: string
   /** `--state FILE`: overrides the config's `state.file` (relative to the working directory). */
   stateFile?: string
+  /** Serve HTTPS (`--https`); overrides `MOCKIDP_HTTPS` and the config's `tls.enabled`. */
+  https?: boolean
+  /** Also serve plain HTTP on this port (`--http-port`). */
+  httpPort?: number
+  /** The CA directory (`--tls-dir`). */
+  tlsDir?: string
 }
 
 /** The built-in default config file. */
@@ -113,6 +121,7 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
     semantic.push(...checkTenant(t, i, profiles.get(t.vendor)!))
   })
   semantic.push(...checkUnique(cfg.tenants))
+  semantic.push(...checkProductionAddresses(cfg.tenants, (v) => profiles.get(v)))
   const vendorOf = new Map(cfg.tenants.map((t) => [t.id, t.vendor]))
   ;(cfg.faults ?? []).forEach((f, i) => semantic.push(...checkFault(f, `faults[${i}]`, (id) => profiles.get(vendorOf.get(id) ?? ''), [...vendorOf.keys()])))
   if (semantic.length) throw configProblems(source, semantic)
@@ -139,6 +148,8 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
   else if (cfg.state?.file) config.stateFile = resolve(baseDir, cfg.state.file)
   const backchannelUrl = envOrigin('MOCKIDP_BACKCHANNEL_URL') || cfg.backchannelUrl
   if (backchannelUrl) config.backchannelUrl = backchannelUrl.replace(/\/+$/, '')
+  const tls = resolveTls(cfg.tls, opts, env, baseDir)
+  if (tls) config.https = tls
   return { config, profiles }
 }
 

@@ -120,6 +120,7 @@ const tenantSchema = {
       description: 'Host names that reach this tenant at the root of the host, e.g. "authing-demo.localhost" (*.localhost resolves to loopback in browsers).',
     },
     port: { type: 'integer', minimum: 0, maximum: 65535, description: 'Also serve this tenant on its own port.' },
+    appDomain: { type: 'string', description: 'Authing/GenAuth app subdomain: the tenant is also served at https://<appDomain>.authing.cn (GenAuth: .genauth.ai), its production URL.' },
     envId: { type: 'string', description: 'PingOne environment id (UUID).' },
     orgId: { type: 'string', description: 'PingOne organization UUID or Asgardeo org_id claim.' },
     region: { type: 'string', description: 'PingOne p1.region claim (NA, EU, CA, AP).' },
@@ -210,6 +211,16 @@ export const configSchema = {
       description: 'Keep codes, tokens, sessions and run-time fixtures over a restart (README: State). Off by default: tests want a clean start.',
       properties: {
         file: { type: 'string', minLength: 1, description: 'State file, relative to the config file (CLI --state, env MOCKIDP_STATE). Written atomically on change and on stop; read at start.' },
+      },
+    },
+    tls: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'HTTPS with a local development CA (also --https, MOCKIDP_HTTPS).',
+      properties: {
+        enabled: { type: 'boolean', description: 'Serve HTTPS on port. Default: true when tls is given.' },
+        dir: { type: 'string', minLength: 1, description: 'Directory of ca.pem, ca-key.pem and cached leaf certificates, relative to the config file (also --tls-dir, MOCKIDP_TLS_DIR). Default: $XDG_DATA_HOME/mockidp or ~/.local/share/mockidp.' },
+        httpPort: { type: 'integer', minimum: 0, maximum: 65535, description: 'Also serve plain HTTP on this port (also --http-port, MOCKIDP_HTTP_PORT).' },
       },
     },
   },

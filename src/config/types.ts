@@ -72,6 +72,8 @@ export interface TenantConfig {
   /** Host names (e.g. `authing-demo.localhost`) that reach this tenant at the root. */
   hosts?: string[]
   port?: number
+  /** Authing/GenAuth app subdomain: the tenant is also at `https://<appDomain>.authing.cn` (or `.genauth.ai`). */
+  appDomain?: string
   envId?: string
   orgId?: string
   region?: string
@@ -110,6 +112,18 @@ export interface MockIdpConfig {
   limits?: LimitsConfig
   /** Keep state over a restart: `file` relative to the config file. Off by default. */
   state?: { file?: string }
+  /** HTTPS with a local development CA (also `--https`, `MOCKIDP_HTTPS`). */
+  tls?: TlsConfig
+}
+
+/** HTTPS settings (see the README, "HTTPS and production URLs"). */
+export interface TlsConfig {
+  /** Serve HTTPS on `port`. Default: true when `tls` is given. */
+  enabled?: boolean
+  /** Directory of the CA (`ca.pem`, `ca-key.pem`) and cached leaf certificates; default: a per-user data directory. */
+  dir?: string
+  /** Also serve plain HTTP on this port. */
+  httpPort?: number
 }
 
 /** A validated config with defaults applied. */
@@ -124,4 +138,12 @@ export interface ResolvedConfig extends MockIdpConfig {
   profileDirs: string[]
   /** Absolute path of the state file, when state is kept over restarts. */
   stateFile?: string
+  /** Set when HTTPS is on: the CA directory and the extra plain-HTTP port. */
+  https?: ResolvedTls
+}
+
+/** HTTPS as resolved from `tls`, `--https`/`--tls-dir`/`--http-port` and the environment. */
+export interface ResolvedTls {
+  dir: string
+  httpPort?: number
 }

@@ -72,11 +72,17 @@ function hintOf(idp: Idp, server: ServerRuntime, err: OAuthError, form: Params |
  * matches; after it, record the request in the journal from what is already parsed (the journal
  * decodes and redacts only when read, so the token path pays for a few property reads).
  */
-export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHost: string, mount: Mount = 'path', log?: RequestLogger): MiddlewareHandler<Env> {
+export function observeRequests(
+  idp: Idp,
+  tenants: readonly Tenant[],
+  fallbackHost: string,
+  mount: Mount = 'path',
+  servers: readonly ServerRuntime[] = tenants.flatMap((t) => (mount === 'host' ? t.hostServers : t.servers)),
+  log?: RequestLogger,
+): MiddlewareHandler<Env> {
   const routes = new Map<string, Route>()
-  for (const t of tenants)
-    for (const server of mount === 'host' ? t.hostServers : t.servers)
-      for (const [name, p] of Object.entries(server.paths)) for (const path of Array.isArray(p) ? p : [p]) routes.set(path, { server, endpoint: name as EndpointName })
+  for (const server of servers)
+    for (const [name, p] of Object.entries(server.paths)) for (const path of Array.isArray(p) ? p : [p]) routes.set(path, { server, endpoint: name as EndpointName })
   const originOf = (c: Context) => frontOrigin(c, idp, fallbackHost, mount)
 
   return async function observe(c, next) {

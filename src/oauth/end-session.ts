@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { Env } from '../server/env.js'
+import { isHttps } from '../lib/request.js'
 import { escapeHtml, page } from '../server/html.js'
 import { OAuthError } from './errors.js'
 import { readForm, readQuery } from './params.js'
@@ -32,7 +33,7 @@ export async function endSessionEndpoint(c: Context<Env>): Promise<Response> {
     if (target !== undefined) {
       const state = params.get('state')
       const res = respondToClient(target, 'query', state === undefined ? [] : [['state', state]])
-      res.headers.append('set-cookie', clearedSessionCookie(server))
+      res.headers.append('set-cookie', clearedSessionCookie(server, isHttps(c)))
       return res
     }
     const profile = tenant.profile
@@ -43,7 +44,7 @@ export async function endSessionEndpoint(c: Context<Env>): Promise<Response> {
 <p>${ended ? 'Your session with this tenant has ended.' : 'There was no session to end.'} You can close this window.</p></section>`,
       { color: profile.brand.color },
     )
-    return c.html(html, 200, { 'cache-control': 'no-store', 'set-cookie': clearedSessionCookie(server) })
+    return c.html(html, 200, { 'cache-control': 'no-store', 'set-cookie': clearedSessionCookie(server, isHttps(c)) })
   } catch (err) {
     if (err instanceof OAuthError) return errorPage(c, err)
     throw err

@@ -9,16 +9,18 @@ export const sessionCookieName = (tenantId: string): string => `mockidp_${tenant
 
 // Scoped to the tenant's root on the mount the request came through (path or host), so two tenants
 // on one host never see each other's cookie; a browser-session cookie (no Max-Age) that the server
-// also expires (SESSION_TTL). Lax: still sent on the top-level GET navigations that authorization
-// requests and logouts are.
-const attributes = (server: ServerRuntime): string => `Path=${server.rootPath || '/'}; HttpOnly; SameSite=Lax`
+// also expires (SESSION_TTL). Over plain HTTP Lax: still sent on the top-level GET navigations that
+// authorization requests and logouts are. Over TLS `Secure; SameSite=None`, as the vendors set
+// theirs: also sent to the cross-site iframes (prompt=none silent sign-in, web_message, check
+// session) of an app on another site (RFC 6265bis §5.4.7: None requires Secure).
+const attributes = (server: ServerRuntime, secure: boolean): string => `Path=${server.rootPath || '/'}; HttpOnly; ${secure ? 'Secure; SameSite=None' : 'SameSite=Lax'}`
 
-/** The `Set-Cookie` value that starts `session` in the browser. */
-export const sessionCookie = (server: ServerRuntime, session: SessionRecord): string =>
-  `${sessionCookieName(server.tenant.id)}=${session.handle}; ${attributes(server)}`
+/** The `Set-Cookie` value that starts `session` in the browser (`secure`: the request came over TLS). */
+export const sessionCookie = (server: ServerRuntime, session: SessionRecord, secure = false): string =>
+  `${sessionCookieName(server.tenant.id)}=${session.handle}; ${attributes(server, secure)}`
 
 /** The `Set-Cookie` value that removes the tenant's session cookie. */
-export const clearedSessionCookie = (server: ServerRuntime): string => `${sessionCookieName(server.tenant.id)}=; Max-Age=0; ${attributes(server)}`
+export const clearedSessionCookie = (server: ServerRuntime, secure = false): string => `${sessionCookieName(server.tenant.id)}=; Max-Age=0; ${attributes(server, secure)}`
 
 /** The session cookie's value as sent, if any. */
 export function sessionHandle(c: Context<Env>): string | undefined {

@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { isHttps } from '../lib/request.js'
 import { epochSeconds } from '../lib/clock.js'
 import { formatId } from '../lib/ids.js'
 import type { Env } from '../server/env.js'
@@ -83,7 +84,7 @@ async function startSession(c: Context<Env>, req: AuthorizationRequest, user: Us
   const sid = formatId(tenant.ids, flow, { kind: 'uuid', version: 4 })
   const session = tenant.sessions.start(user.sub, sid)
   const res = await complete(c, req, user, { sid, authTime: session.authTime })
-  res.headers.append('set-cookie', sessionCookie(c.get('server'), session))
+  res.headers.append('set-cookie', sessionCookie(c.get('server'), session, isHttps(c)))
   return res
 }
 

@@ -295,6 +295,19 @@ export interface TokenExchangeSpec {
   refresh: boolean
 }
 
+/**
+ * The vendor's production host and path for a tenant (`https://${appDomain}.authing.cn`,
+ * `https://auth.pingone.${tld}/${envId}`): templates over the tenant values, after `lookup`.
+ */
+export interface ProductionSpec {
+  /** Host name template, e.g. `${appDomain}.authing.cn`. */
+  host: string
+  /** Path of the tenant's root on that host, e.g. `/${envId}`; `""` for the root. */
+  path: string
+  /** Derived values: `name` ← `values[tenant[from]]` (or `default` when the tenant does not set `from`). */
+  lookup?: Record<string, { from: string; values: Record<string, string>; default?: string }>
+}
+
 export interface TenantParamSpec {
   name: string
   optional?: boolean
@@ -318,7 +331,7 @@ export interface Profile {
    * `hostPath` is the path when the tenant is reached by its own host name (a custom domain:
    * PingOne drops the envId there); default `path`.
    */
-  tenant: { path: string; hostPath?: string; params: TenantParamSpec[] }
+  tenant: { path: string; hostPath?: string; production?: ProductionSpec; params: TenantParamSpec[] }
   /** Signing-key fixture name in `fixtures/keys/`. */
   key: string
   defaultServer: string

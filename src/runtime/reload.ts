@@ -27,6 +27,9 @@ export interface SourceOptions {
   env: Record<string, string | undefined>
   port?: number | undefined
   host?: string | undefined
+  https?: boolean | undefined
+  httpPort?: number | undefined
+  tlsDir?: string | undefined
 }
 
 /** Shallow-merge items of `patch` over items of `base` with the same key; new keys are appended. */
@@ -90,6 +93,7 @@ export function configSource(opts: SourceOptions): ConfigSource {
   const base: LoadOptions = { env: opts.env }
   if (opts.port !== undefined) base.port = opts.port
   if (opts.host !== undefined) base.host = opts.host
+  for (const k of ['https', 'httpPort', 'tlsDir'] as const) if (opts[k] !== undefined) (base as Record<string, unknown>)[k] = opts[k]
   const patch = opts.config
   if (!patch) {
     const file = resolveConfigFile({ ...base, ...(opts.configFile ? { file: opts.configFile } : {}) })

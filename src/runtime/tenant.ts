@@ -79,7 +79,7 @@ export interface TenantState {
 export class Tenant {
   readonly id: string
   readonly rootPath: string
-  /** Tenant values profiles may reference as `${tenant.*}` (envId, org, orgId, region, id). */
+  /** Tenant values profiles may reference as `${tenant.*}` (envId, org, orgId, region, appDomain, id). */
   readonly values: Record<string, string>
   /** Servers on the path mount (`basePath`); empty for a host-only tenant. */
   readonly servers: ServerRuntime[]
@@ -114,7 +114,7 @@ export class Tenant {
   ) {
     this.id = config.id
     const v: Record<string, string> = { id: config.id }
-    for (const k of ['envId', 'org', 'orgId', 'region'] as const) if (config[k] !== undefined) v[k] = config[k]
+    for (const k of ['envId', 'org', 'orgId', 'region', 'appDomain'] as const) if (config[k] !== undefined) v[k] = config[k]
     this.values = v
     this.rootPath = (config.basePath ?? '') + compile(profile.tenant.path)(v)
     const key = loadKey(profile.key)

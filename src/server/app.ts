@@ -1,4 +1,4 @@
-import { Hono, type Context, type Handler } from 'hono'
+import { Hono, type Context, type Handler, type MiddlewareHandler } from 'hono'
 import { TrieRouter } from 'hono/router/trie-router'
 import type { Idp } from '../runtime/idp.js'
 import type { Tenant } from '../runtime/tenant.js'
@@ -25,6 +25,7 @@ import { CORS_METHODS, corsMiddleware } from './cors.js'
 import { withPageHeaders } from './page-headers.js'
 import type { RequestLogger } from '../log/request-log.js'
 import { indexPage, type IndexTenant } from './index-page.js'
+import { hostMounts, routeByHost } from './hosts.js'
 
 type Endpoint = (c: Context<Env>) => Response | Promise<Response>
 
@@ -69,14 +70,31 @@ const indexTenants = (tenants: readonly Tenant[], origin: string, back: string):
   }))
 
 /**
- * Build the Hono app serving `tenants`: every endpoint of every server at its vendor path, one error
- * renderer, a JSON 404, `/healthz` and an index of tenants at `/`.
+ * Middleware answering every host-mounted name of `idp.tenants` (their `hosts`, their production
+ * hosts) from that host's app, built on its first request; undefined when there is none.
  */
-export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'localhost', mount: Mount = 'path', log?: RequestLogger): Hono<Env> {
+export function hostRouter(idp: Idp, log?: RequestLogger): MiddlewareHandler<Env> | undefined {
+  const mounts = hostMounts(idp.tenants)
+  return mounts.size ? routeByHost(mounts, (ss, host) => buildApp(idp, [...new Set(ss.map((s) => s.tenant))], host, 'host', ss, log)) : undefined
+}
+
+/**
+ * Build the Hono app serving `tenants`: every endpoint of every server at its vendor path, one error
+ * renderer, a JSON 404, `/healthz` and an index of tenants at `/`. A request whose Host is a
+ * host-mounted name (a tenant's `hosts`, a production host such as `demo.authing.cn`) goes to that
+ * host's app first (`servers`: the servers of such an app).
+ */
+export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'localhost', mount: Mount = 'path', hostServers?: ServerRuntime[], log?: RequestLogger): Hono<Env> {
   // Every route is a fixed path: a trie is built as routes are added, while the default RegExpRouter
   // compiles ~150 routes on the first request (10-17 ms of every cold start, see bench/README.md).
   const app = new Hono<Env>({ router: new TrieRouter() })
-  const servers = tenants.flatMap((t) => (mount === 'host' ? t.hostServers : t.servers))
+  const servers = hostServers ?? tenants.flatMap((t) => (mount === 'host' ? t.hostServers : t.servers))
+  if (mount === 'path') {
+    // every tenant's host names, whichever port this app listens on (the server and the in-process
+    // engine pick a host's app before this one: ./routing.ts; this serves a bare buildApp too)
+    const byHost = hostRouter(idp, log)
+    if (byHost) app.use(byHost)
+  }
   // CORS outermost: it answers preflights and decorates every response, injected faults included
   for (const server of servers) {
     for (const [name, path] of Object.entries(server.paths)) {
@@ -87,7 +105,7 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
     }
   }
   // then: injected faults answer before the endpoint; the journal records after everything else
-  app.use(observeRequests(idp, tenants, fallbackHost, mount, log))
+  app.use(observeRequests(idp, tenants, fallbackHost, mount, servers, log))
 
   const bind = (server: ServerRuntime, name: EndpointName, endpoint: Endpoint): Handler<Env> => {
     // the profile's page headers (PingOne's X-Frame-Options) on the HTML pages of the front channel

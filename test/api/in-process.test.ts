@@ -64,7 +64,8 @@ describe('createMockIdp: the engine without a socket', () => {
     const cfg = defaultCfg()
     cfg.tenants[1]!.hosts = ['demo.authing.cn']
     const idp = make({ config: cfg, merge: false })
-    expect(idp.hosts).toEqual(['demo.authing.cn'])
+    // the configured host, then the other tenants' production hosts (the default config names them)
+    expect(idp.hosts).toEqual(['demo.authing.cn', 'demo.genauth.ai', 'auth.pingone.com', 'api.asgardeo.io'])
     expect(idp.servesHost('https://demo.authing.cn/oidc/token')).toBe(true)
     expect(idp.servesHost('https://DEMO.authing.cn:8443/x')).toBe(true)
     expect(idp.servesHost('https://other.authing.cn/oidc/token')).toBe(false)

@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockIdp, type MockIdp } from '../../src/index.js'
 import { defaultCfg } from '../helpers/idp.js'
 import { requireChromium } from '../helpers/chromium.js'
+import { record } from '../helpers/page.js'
 
 const CHROMIUM = process.env.MOCKIDP_CHROMIUM ?? '/usr/bin/chromium'
 const HAVE_CHROMIUM = existsSync(CHROMIUM)
@@ -150,14 +151,7 @@ afterAll(async () => {
 async function open(): Promise<{ context: BrowserContext; page: Page; requests: Request[]; errors: string[] }> {
   const context = await browser.newContext()
   const page = await context.newPage()
-  page.setDefaultTimeout(STEP_MS)
-  page.setDefaultNavigationTimeout(STEP_MS)
-  const requests: Request[] = []
-  const errors: string[] = []
-  page.on('request', (r) => requests.push(r))
-  page.on('pageerror', (e) => errors.push(String(e)))
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
-  return { context, page, requests, errors }
+  return { context, page, ...record(page, STEP_MS) }
 }
 
 /** Wait until the SPA's `#id` reads `text`; fail at once, with the app's error, if it reports one. */

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fetch as undiciFetch } from 'undici'
+import { mappedDispatcher } from '../helpers/resolve.js'
 
 const ROOT = new URL('../..', import.meta.url).pathname
 const run = promisify(execFile)
@@ -64,10 +66,13 @@ const freePort = () =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** `docker run -d` a container of the image (host network, PORT=port); resolves when `docker run` returns. */
+/**
+ * `docker run -d` a container of the image (host network, plain HTTP only on PORT=port:
+ * MOCKIDP_HTTPS=0; the HTTPS default is tested on its own below); resolves when `docker run` returns.
+ */
 async function start(name: string, port: number, extra: string[] = []): Promise<void> {
   containers.push(name)
-  await docker(['run', '-d', '--name', name, '--network', 'host', '-e', `PORT=${port}`, ...extra, IMAGE])
+  await docker(['run', '-d', '--name', name, '--network', 'host', '-e', `PORT=${port}`, '-e', 'MOCKIDP_HTTPS=0', ...extra, IMAGE])
 }
 
 async function postForm(url: string, form: Record<string, string>) {
@@ -99,14 +104,14 @@ describe.skipIf(!engine)(`Docker image (engine ${engine ?? 'none'})`, () => {
     dir = mkdtempSync(join(tmpdir(), 'mockidp-docker-'))
     const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
     // the classic builder (also where buildx is installed), whose per-step images make the cache
-    const out = await docker(['build', '--network', 'host', '--force-rm', '--build-arg', `VERSION=${version}`, '-t', 'mockidp:test', '-t', IMAGE, ROOT], 145_000, { DOCKER_BUILDKIT: '0' })
+    const out = await docker(['build', '--network', 'host', '--force-rm', '--build-arg', `VERSION=${version}`, '-t', 'mockidp:test', '-t', IMAGE, ROOT], 420_000, { DOCKER_BUILDKIT: '0' })
     // tag the build stage's last image (printed just before the second FROM), so that pruning stale
     // build-stage images in afterAll keeps it as the cache of the next run
     const lines = out.split('\n')
     const secondFrom = lines.findIndex((l, i) => /^Step \d+\/\d+ : FROM /.test(l) && lines.slice(0, i).some((m) => /^Step \d+\/\d+ : FROM /.test(m)))
     const buildStage = lines.slice(0, secondFrom).reverse().map((l) => /^\s*---> ([0-9a-f]{12,})\s*$/.exec(l)?.[1]).find(Boolean)
     if (secondFrom > 0 && buildStage) await docker(['tag', buildStage, 'mockidp:test-build-stage'])
-  }, 150_000)
+  }, 430_000)
 
   afterAll(async () => {
     for (const c of containers) await docker(['rm', '-f', c]).catch(() => undefined)
@@ -125,13 +130,14 @@ describe.skipIf(!engine)(`Docker image (engine ${engine ?? 'none'})`, () => {
     expect(added).toBeLessThan(10e6)
     expect(user).toBe('65532:65532')
     expect(JSON.parse(labels!)).toMatchObject({ 'org.opencontainers.image.title': 'mockidp', 'org.opencontainers.image.licenses': 'MIT' })
-    expect(JSON.parse(env!)).toEqual(expect.arrayContaining(['HOST=0.0.0.0', 'PORT=9000', 'MOCKIDP_CONFIG=/config/mockidp.config.json']))
-    // dist/cli.js is one bundle: no node_modules in the image, and it starts (--version reads package.json)
+    expect(JSON.parse(env!)).toEqual(expect.arrayContaining(['HOST=0.0.0.0', 'PORT=443', 'MOCKIDP_HTTPS=1', 'MOCKIDP_HTTP_PORT=9000', 'MOCKIDP_TLS_DIR=/tls', 'MOCKIDP_CONFIG=/config/mockidp.config.json']))
+    // dist/cli.js is bundled: no node_modules in the image, and it starts (--version reads package.json)
     const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
     expect(await docker(['run', '--rm', '--network', 'host', IMAGE, '--version'])).toBe(version)
     const listing = await docker(['run', '--rm', '--network', 'host', '--entrypoint', '/nodejs/bin/node', IMAGE, '-p',
-      "const fs=require('fs');JSON.stringify([process.getuid(),fs.readdirSync('/app').sort(),fs.readdirSync('/app/dist'),fs.readdirSync('/config')])"])
-    expect(JSON.parse(listing)).toEqual([65532, ['dist', 'fixtures', 'mockidp.config.json', 'package.json'], ['cli.js'], ['mockidp.config.json']])
+      "const fs=require('fs');JSON.stringify([process.getuid(),fs.readdirSync('/app').sort(),fs.readdirSync('/app/dist').sort(),fs.readdirSync('/app/dist/chunks'),fs.readdirSync('/config'),fs.statSync('/tls').uid])"])
+    // dist/chunks/cli: the HTTPS code, imported only with --https (no library chunks)
+    expect(JSON.parse(listing)).toEqual([65532, ['dist', 'fixtures', 'mockidp.config.json', 'package.json'], ['chunks', 'cli.js', 'console'], ['cli'], ['mockidp.config.json'], 65532])
   }, 12_000)
 
   it('answers its first token request within 1 s of `docker run` returning', async () => {
@@ -148,6 +154,16 @@ describe.skipIf(!engine)(`Docker image (engine ${engine ?? 'none'})`, () => {
     const health = await fetch(`http://127.0.0.1:${main.port}/healthz`)
     expect(health.status).toBe(200)
     expect(await health.json()).toEqual({ status: 'ok' })
+  }, 10_000)
+
+  it('serves the console to a browser, with its script', async () => {
+    const page = await fetch(`http://127.0.0.1:${main.port}/_mockidp/`, { headers: { accept: 'text/html' } })
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    const src = /<script src="([^"]+)"/.exec(html)?.[1]
+    expect(src).toMatch(/^\/_mockidp\/console\/app\.js\?v=/)
+    const script = await fetch(`http://127.0.0.1:${main.port}${src}`)
+    expect([script.status, script.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8'])
   }, 10_000)
 
   it('exchanges the documented fixture codes at Authing and Asgardeo', async () => {
@@ -263,6 +279,35 @@ describe.skipIf(!engine)(`Docker image (engine ${engine ?? 'none'})`, () => {
     }
     expect(status).toBe('healthy')
   }, 10_000)
+
+  it('by default serves HTTPS (CA made once on the /tls volume, reused by the next container) beside plain HTTP', async () => {
+    const tls = mkdtempSync(join(tmpdir(), 'mockidp-docker-tls-'))
+    chmodSync(tls, 0o777) // the container runs as uid 65532
+    const ports = { https: await freePort(), http: await freePort() }
+    const run1 = { name: `mockidp-test-${ID}-https`, ...ports }
+    try {
+      // the image's own defaults (HTTPS on PORT, plain HTTP on MOCKIDP_HTTP_PORT), ports moved for the host network
+      const runHttps = (name: string) => (containers.push(name), docker(['run', '-d', '--name', name, '--network', 'host', '-e', `PORT=${ports.https}`, '-e', `MOCKIDP_HTTP_PORT=${ports.http}`, '-v', `${tls}:/tls`, IMAGE]))
+      await runHttps(run1.name)
+      await whenUp(() => fetch(`http://127.0.0.1:${ports.http}/healthz`).then((r) => expect(r.status).toBe(200)), 15_000)
+      const ca = readFileSync(join(tls, 'ca.pem'), 'utf8')
+      const dispatcher = mappedDispatcher(ports.https, ['demo.authing.cn'], ca)
+      const res = await undiciFetch('https://demo.authing.cn/oidc/token', { dispatcher, method: 'POST', body: new URLSearchParams(GENAUTH_CODE) })
+      const body = (await res.json()) as { id_token: string }
+      expect(res.status, JSON.stringify(body)).toBe(200)
+      expect(JSON.parse(Buffer.from(body.id_token.split('.')[1]!, 'base64url').toString()).iss).toBe('https://demo.authing.cn/oidc')
+      await docker(['rm', '-f', run1.name])
+      // a second container on the same volume: the same CA, nothing re-created
+      await runHttps(run1.name + '-2')
+      await whenUp(() => undiciFetch(`https://demo.authing.cn/oidc/.well-known/openid-configuration`, { dispatcher }).then((r) => expect(r.status).toBe(200)), 15_000)
+      expect(readFileSync(join(tls, 'ca.pem'), 'utf8')).toBe(ca)
+      expect(await docker(['logs', run1.name + '-2'])).not.toContain('just created')
+      await docker(['rm', '-f', run1.name + '-2'])
+      await dispatcher.close()
+    } finally {
+      rmSync(tls, { recursive: true, force: true })
+    }
+  }, 40_000)
 
   it('`docker stop` takes under 2 s and the server exits 0 on SIGTERM', async () => {
     for (const c of [main, custom]) {
