@@ -178,7 +178,8 @@ function freePort() {
   })
 }
 
-const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(MOCKIDP_|PORT$|HOST$)/.test(k)))
+// MOCKIDP_LOG=off: the peers print nothing per request either (the CLI's request log is on by default)
+const childEnv = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(MOCKIDP_|PORT$|HOST$)/.test(k))), MOCKIDP_LOG: 'off' }
 
 function startServer(name, port, extraFlags = [], extraArgs = []) {
   const script = resolve(ROOT, SERVERS[name])

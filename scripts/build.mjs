@@ -39,12 +39,23 @@ for (const name of ['vite', 'next', 'msw']) {
 }
 // `mockidp/playwright`: its own entry, so the library never loads it (Playwright is an optional peer)
 await build({ ...common, entryPoints: ['src/playwright.ts'], outfile: 'dist/playwright.js' })
+// CommonJS for require('mockidp') (a jest project without ESM): import.meta.url, which finds the
+// package's fixtures, becomes the bundle's own file URL.
+await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: ['src/index.ts'],
+  outfile: 'dist/index.cjs',
+  banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__import_meta_url' },
+})
 execFileSync(process.execPath, [new URL('node_modules/typescript/bin/tsc', root).pathname, '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' })
 chmodSync(new URL('dist/cli.js', root), 0o755)
 // the console's browser script is served as written (no build step of its own)
 mkdirSync(new URL('dist/console', root), { recursive: true })
 copyFileSync(new URL('src/console/app.js', root), new URL('dist/console/app.js', root))
 writeFileSync(new URL('dist/index.d.ts', root), "export * from './types/index.js'\n")
+writeFileSync(new URL('dist/index.d.cts', root), "export * from './types/index.js'\n")
 writeFileSync(new URL('dist/vite.d.ts', root), "export * from './types/vite.js'\nexport { default } from './types/vite.js'\n")
 for (const name of ['next', 'msw']) writeFileSync(new URL(`dist/${name}.d.ts`, root), `export * from './types/${name}.js'\n`)
 writeFileSync(new URL('dist/playwright.d.ts', root), "export * from './types/playwright.js'\n")

@@ -8,6 +8,7 @@ import { createIdp } from './runtime/idp.js'
 import { serve, SHUTDOWN_GRACE_MS } from './server/serve.js'
 import { describeTenant } from './index.js'
 import { packagePath } from './lib/paths.js'
+import { createRequestLog, type LogFormat } from './log/request-log.js'
 import { tlsSource } from './server/tls-source.js'
 import { productionIssuer } from './server/hosts.js'
 import { defaultTlsDir } from './config/tls.js'
@@ -15,23 +16,38 @@ import { productionRefusal } from './config/production.js'
 
 const HELP = `mockidp — a mock GenAuth / Authing / PingOne / Asgardeo identity provider for development and tests
 
-Usage: mockidp [--config FILE] [--port N] [--host H] [--https [--http-port N] [--tls-dir DIR]]
+Usage: mockidp [--config FILE] [--port N] [--host H] [--https [--http-port N] [--tls-dir DIR]] [--log pretty|json|off] [--quiet] [--no-watch] [--state FILE] [--allow-in-production]
        mockidp ca [--tls-dir DIR]     print the development CA's path and how to trust it
 
 Options:
   -c, --config FILE   config file (default: $MOCKIDP_CONFIG, ./mockidp.config.json, then the built-in one)
   -p, --port N        listen port; 0 picks a free port (default: $PORT, the config's port, 9000)
       --host H        listen address (default: $HOST, the config's host, 127.0.0.1)
+      --log FORMAT    one line per request on stdout: pretty (default; coloured on a terminal), json (one object per line), off
+  -q, --quiet         no request lines (same as --log off)
       --https         serve HTTPS on --port, with a certificate from the local development CA (also MOCKIDP_HTTPS=1, config "tls")
       --http-port N   with --https: also serve plain HTTP on port N (also MOCKIDP_HTTP_PORT)
       --tls-dir DIR   the CA's directory, created on first use (default: $MOCKIDP_TLS_DIR, $XDG_DATA_HOME/mockidp or ~/.local/share/mockidp)
-      --allow-in-production  start even when NODE_ENV=production (also MOCKIDP_ALLOW_PRODUCTION=1)
       --no-watch      do not reload when the config file changes (default: reload; an invalid edit keeps the running config)
       --state FILE    keep codes, tokens, sessions and run-time fixtures in FILE over restarts (also MOCKIDP_STATE, config state.file)
+      --allow-in-production  start even when NODE_ENV=production (also MOCKIDP_ALLOW_PRODUCTION=1)
   -h, --help          show this help
   -v, --version       show the version
 
-Environment: MOCKIDP_CONFIG, PORT, HOST, MOCKIDP_PUBLIC_URL (origin used in issuers and URLs), MOCKIDP_STATE, MOCKIDP_HTTPS, MOCKIDP_HTTP_PORT, MOCKIDP_TLS_DIR
+Environment:
+  MOCKIDP_CONFIG            config file (as --config)
+  PORT, HOST                listen port and address (as --port, --host)
+  MOCKIDP_PUBLIC_URL        browser-facing origin, http(s)://host[:port]: issuer, authorization and logout URLs
+  MOCKIDP_BACKCHANNEL_URL   back-channel origin, http(s)://host[:port]: token, userinfo, JWKS … URLs in discovery
+  MOCKIDP_STATE             state file (as --state)
+  MOCKIDP_HTTPS             1: as --https
+  MOCKIDP_HTTP_PORT         as --http-port
+  MOCKIDP_TLS_DIR           as --tls-dir
+  MOCKIDP_LOG               request log format when --log is not given: pretty, json or off
+  MOCKIDP_ADMIN_TOKEN       the admin API's bearer token (as admin.token)
+  MOCKIDP_ALLOW_PRODUCTION  1: as --allow-in-production
+  NO_COLOR                  set: no colours in the request log
+
 Not for production: every secret, user and key it knows is public.`
 
 async function main(argv: string[]): Promise<number> {
@@ -48,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
         'allow-in-production': { type: 'boolean' },
         'no-watch': { type: 'boolean' },
         state: { type: 'string' },
+        log: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
         https: { type: 'boolean' },
         'http-port': { type: 'string' },
         'tls-dir': { type: 'string' },
@@ -90,6 +108,12 @@ async function main(argv: string[]): Promise<number> {
     if (flag === '--port') port = n
     else httpPort = n
   }
+  const logSetting = args.quiet ? 'off' : (args.log ?? process.env.MOCKIDP_LOG ?? 'pretty')
+  if (!['pretty', 'json', 'off'].includes(logSetting)) {
+    console.error(`mockidp: --log "${logSetting}" is not a log format (use pretty, json or off)`)
+    return 2
+  }
+  const log = logSetting === 'off' ? undefined : createRequestLog({ format: logSetting as LogFormat })
   try {
     const loadOpts: LoadOptions = {
       env: process.env,
@@ -119,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
           ...(config.https.httpPort !== undefined ? { httpPort: config.https.httpPort } : {}),
         }
       : {}
-    const listening = await serve(idp, { port: config.port, host: config.host, ...tls })
+    const listening = await serve(idp, { port: config.port, host: config.host, log, ...tls })
     const where = config.host === '0.0.0.0' || config.host === '::' ? `${config.host}:${listening.port} (all interfaces; here ${listening.url})` : listening.url
     const lines = [`mockidp listening on ${where}${listening.httpUrl ? ` and ${listening.httpUrl}` : ''} (config: ${config.source})`, '  ⚠ a mock identity provider for development and tests — NOT FOR PRODUCTION: its keys, secrets and users are public']
     if (tlsNote) lines.push(tlsNote)

@@ -17,6 +17,7 @@ import {
 import { changeClock, clockState } from './admin/clock.js'
 import { endTenantSessions, nextSignIn, revokeTokens, rotateKeys } from './admin/lifecycle.js'
 import type { MockIdpControls, StartOptions } from './index.js'
+import { requestLogFor } from './log/request-log.js'
 
 /** Options of {@link createMockIdp}: those of `startMockIdp` without a socket's, plus where it is mounted. */
 export interface CreateOptions extends Omit<StartOptions, 'port' | 'host' | 'stateFile'> {
@@ -115,6 +116,7 @@ export function controls(idp: Idp, originOf: (id: string) => string, reload: () 
       const origin = originOf(id)
       return {
         ...describeTenant(idp, id, origin),
+        info: async () => describeTenant(idp, id, originOf(id)),
         issueTokens: async (o = {}) => mintTokens(idp, id, o, origin),
         createCode: (o) => createCode(idp, id, o),
         upsertUser: (u) => upsertUser(idp, id, u),
@@ -183,10 +185,11 @@ function marked(res: Response): Response {
 export function createMockIdp(opts: CreateOptions = {}): InProcessMockIdp {
   const { idp, source } = openIdp(opts)
   let fallback = new URL(opts.origin ?? 'http://localhost')
-  let routing: Routing = buildRouting(idp, () => fallback.host)
+  const log = requestLogFor(opts.log) // off unless asked for, as with startMockIdp
+  let routing: Routing = buildRouting(idp, () => fallback.host, log)
   const reload = () =>
     reloadIdp(idp, source, async () => {
-      routing = buildRouting(idp, () => fallback.host)
+      routing = buildRouting(idp, () => fallback.host, log)
     })
   idp.reload = reload
   const watcher = watchIf(opts, source, reload)

@@ -11,11 +11,13 @@ import type { ControllableClock } from './lib/clock.js'
 import type { JournalEntry, JournalFilter } from './journal/journal.js'
 import type { Fault, FaultConfig } from './faults/faults.js'
 import type { ConfigPatch } from './runtime/reload.js'
+import type { RemoteTenant } from './admin/client.js'
 import type { CreateCodeOptions, IssueTokensOptions, TenantInfo, TokenResponse } from './admin/control.js'
 import type { ClockChange, ClockState } from './admin/clock.js'
 import type { EndSessionsOptions, EndSessionsResult, NextSignInResult, RevokeTokensOptions, RevokeTokensResult, RotateKeysOptions } from './admin/lifecycle.js'
 import type { RotationResult } from './keys/rotation.js'
 import type { NextSignInOptions } from './runtime/next-sign-in.js'
+import { requestLogFor, type RequestLogOptions } from './log/request-log.js'
 
 export type { MockIdpConfig, TenantConfig, ClientConfig, UserConfig, CodeConfig, AdminConfig, ShutdownConfig } from './config/types.js'
 export type { Profile, ServerSpec, GrantType, ClientAuthMethod, EndpointName } from './profiles/types.js'
@@ -29,6 +31,7 @@ export type { RotateKeysOptions, EndSessionsOptions, EndSessionsResult, RevokeTo
 export type { RotationResult } from './keys/rotation.js'
 export type { LogoutDelivery, LogoutReason } from './oauth/backchannel-logout.js'
 export type { NextSignInOptions } from './runtime/next-sign-in.js'
+export type { RequestLogOptions, LogFormat } from './log/request-log.js'
 export { ConfigError } from './config/errors.js'
 export { InputError } from './lib/input-error.js'
 export { OAuthError } from './oauth/errors.js'
@@ -66,6 +69,13 @@ export interface StartOptions {
    */
   stateFile?: string
   /**
+   * Print one line per request (method, path, status, OAuth error and, for a failure, why in plain
+   * words with the fix), secrets redacted as in the journal. Off by default here (the CLI has it on):
+   * `true` for the CLI's coloured lines on stdout, `'json'` for one JSON object per line, or options
+   * such as `{ write: (line) => … }`.
+   */
+  log?: boolean | 'pretty' | 'json' | RequestLogOptions
+  /**
    * Serve HTTPS on `port` with a certificate from the local development CA in `tlsDir` (created on
    * first use, then reused); also `MOCKIDP_HTTPS` and the config's `tls`. Trust `caFile`.
    */
@@ -80,6 +90,11 @@ export interface StartOptions {
 
 /** One tenant of a running mock: its URLs, and fixtures and tokens on demand. */
 export interface TenantHandle extends TenantInfo {
+  /**
+   * The tenant's URLs, as {@link RemoteTenant.info} gives them over HTTP: code written for
+   * `connectMockIdp(url).tenant(id)` (which has no URL properties) runs unchanged in process.
+   */
+  info(): Promise<TenantInfo>
   /**
    * Mint tokens without a browser: exactly what the token endpoint would answer (formats, keys,
    * claims, field order), with per-call `claims`, `sub`, `expiresIn` or `expired` overrides.
@@ -190,7 +205,7 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
   const config = idp.config
   let caFile: string | undefined
   const tls = config.https ? { tls: tlsSource(idp, config.https.dir, config.host, (m) => (caFile = m.caFile)), ...(config.https.httpPort !== undefined ? { httpPort: config.https.httpPort } : {}) } : {}
-  const listening = await serve(idp, { port: config.port, host: config.host, ...tls })
+  const listening = await serve(idp, { port: config.port, host: config.host, log: requestLogFor(opts.log), ...tls })
   const reload = () => reloadIdp(idp, source, () => listening.update())
   idp.reload = reload
   const watcher = watchIf(opts, source, reload)

@@ -31,6 +31,18 @@ describe('mockidp CLI', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
   })
 
+  it('--help is in step with the README: the same options and environment variables', () => {
+    const help = run(['--help']).stdout
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+    const section = readme.slice(readme.indexOf('\n## CLI\n'), readme.indexOf('\n### Request log'))
+    const flags = (text: string) => new Set([...text.matchAll(/(?<![\w-])--[a-z][a-z-]+/g)].map((m) => m[0]))
+    const envs = (text: string) => new Set([...text.matchAll(/\b(?:MOCKIDP_[A-Z_]+|PORT|HOST|NO_COLOR)\b/g)].map((m) => m[0]))
+    const helpEnv = help.slice(help.indexOf('Environment:'))
+    expect([...flags(help)].sort()).toEqual([...flags(section)].sort())
+    expect([...envs(helpEnv)].sort()).toEqual([...envs(section.slice(section.indexOf('| environment variable |')))].sort())
+    expect(flags(help).size).toBeGreaterThan(8)
+  })
+
   it('an unknown flag exits 2 with the usage', () => {
     const r = run(['--nope'])
     expect(r.status).toBe(2)

@@ -7,9 +7,13 @@ import type { EndSessionsOptions, EndSessionsResult, NextSignInResult, RevokeTok
 import type { RotationResult } from '../keys/rotation.js'
 import type { NextSignInOptions } from '../runtime/next-sign-in.js'
 
-/** One tenant of a mock reached over the admin HTTP API. */
+/**
+ * One tenant of a mock reached over the admin HTTP API. Unlike the in-process handle it has no URL
+ * properties (they would need a request): read them with `await tenant.info()`, which the in-process
+ * handle has too.
+ */
 export interface RemoteTenant {
-  /** The tenant's URLs. */
+  /** The tenant's URLs (`issuer`, `tokenEndpoint`, `discoveryUrl` …), fetched from `GET /_mockidp/tenants/{id}`. */
   info(): Promise<TenantInfo>
   issueTokens(opts?: IssueTokensOptions): Promise<TokenResponse>
   createCode(opts: CreateCodeOptions): Promise<string>

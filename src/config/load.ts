@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { ConfigError } from './errors.js'
-import { configSchema } from './schema.js'
+import { configSchema, ORIGIN_PATTERN } from './schema.js'
 import { validate } from './validate.js'
 import type { MockIdpConfig, ResolvedConfig, TenantConfig, UserConfig } from './types.js'
 import { matchesUser } from './users.js'
@@ -10,6 +10,7 @@ import type { Profile } from '../profiles/types.js'
 import { packagePath } from '../lib/paths.js'
 import { logoutConfigProblems } from './logout.js'
 import { checkFault } from '../faults/faults.js'
+import { didYouMean } from '../lib/suggest.js'
 import { checkProductionAddresses } from '../profiles/production.js'
 import { resolveTls } from './tls.js'
 import { checkConfig, checkListenHost, checkRedirects, checkUrlSetting } from './checks.js'
@@ -46,17 +47,40 @@ export function resolveConfigFile(opts: LoadOptions): string {
   return existsSync(local) ? local : defaultConfigFile()
 }
 
+/** Where a JSON.parse error points: line and column (1-based), and that line with a caret under it. */
+export function jsonErrorAt(text: string, err: Error): string {
+  const m = /at position (\d+)/.exec(err.message)
+  const pos = Math.min(m ? Number(m[1]) : text.length, text.length)
+  const before = text.slice(0, pos)
+  const line = before.split('\n').length
+  const col = pos - before.lastIndexOf('\n')
+  const src = (text.split('\n')[line - 1] ?? '').replace(/\r$/, '')
+  const what = err.message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')
+  return `line ${line}, column ${col}: ${what}\n    ${src}\n    ${' '.repeat(Math.max(0, col - 1))}^`
+}
+
+/** Inside the Docker image: it runs as uid 65532, which a mounted file must be readable by. */
+const inContainer = (): boolean => process.getuid?.() === 65532 || existsSync('/.dockerenv')
+
 function readConfigFile(file: string): unknown {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
-    throw new ConfigError(`${file}: cannot read the config file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Pass --config PATH or set MOCKIDP_CONFIG.`)
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new ConfigError(
+        inContainer()
+          ? `${file}: cannot read the config file (${code}): the container runs as uid 65532, so the mounted file must be readable by it — on the host, chmod a+r the file (and a+rx its directory)`
+          : `${file}: cannot read the config file (${code}): it is not readable by this user — chmod a+r it, or pass --config PATH`,
+      )
+    if (code === 'EISDIR') throw new ConfigError(`${file}: is a directory — pass the config file itself (mockidp.config.json inside it)`)
+    throw new ConfigError(`${file}: cannot read the config file (${code ?? (err as Error).message}). Pass --config PATH or set MOCKIDP_CONFIG.`)
   }
   try {
     return JSON.parse(text) as unknown
   } catch (err) {
-    throw new ConfigError(`${file}: not valid JSON (${(err as Error).message})`)
+    throw new ConfigError(`${file}: not valid JSON at ${jsonErrorAt(text, err as Error)}`)
   }
 }
 
@@ -91,7 +115,7 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
       if (!(err instanceof ConfigError)) throw err
       semantic.push(
         err instanceof UnknownProfile && err.profile === t.vendor
-          ? `tenants[${i}].vendor: unknown profile "${t.vendor}" (known: ${listProfiles(profileDirs).join(', ')})`
+          ? `tenants[${i}].vendor: unknown profile "${t.vendor}" (known: ${listProfiles(profileDirs).join(', ')})${didYouMean(t.vendor, listProfiles(profileDirs))}`
           : `tenants[${i}].vendor: ${err.message}`,
       )
       return
@@ -120,13 +144,18 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
     source,
     profileDirs,
   }
-  const publicUrl = env.MOCKIDP_PUBLIC_URL || cfg.publicUrl
+  const envOrigin = (name: 'MOCKIDP_PUBLIC_URL' | 'MOCKIDP_BACKCHANNEL_URL') => {
+    const v = env[name]
+    if (v && !new RegExp(ORIGIN_PATTERN).test(v)) throw new ConfigError(`${name}: "${v}" is not an origin — use http(s)://host[:port] with no path, e.g. "http://localhost:9000"`)
+    return v
+  }
+  const publicUrl = envOrigin('MOCKIDP_PUBLIC_URL') || cfg.publicUrl
   if (publicUrl) config.publicUrl = publicUrl.replace(/\/+$/, '')
   // --state and MOCKIDP_STATE are relative to the working directory, state.file to the config file
   const stateFile = opts.stateFile ?? env.MOCKIDP_STATE
   if (stateFile) config.stateFile = resolve(stateFile)
   else if (cfg.state?.file) config.stateFile = resolve(baseDir, cfg.state.file)
-  const backchannelUrl = env.MOCKIDP_BACKCHANNEL_URL || cfg.backchannelUrl
+  const backchannelUrl = envOrigin('MOCKIDP_BACKCHANNEL_URL') || cfg.backchannelUrl
   if (backchannelUrl) config.backchannelUrl = backchannelUrl.replace(/\/+$/, '')
   const tls = resolveTls(cfg.tls, opts, env, baseDir)
   if (tls) config.https = tls

@@ -13,6 +13,11 @@ const origin = {
   description: 'An origin, scheme://host[:port] with no path or trailing slash (e.g. "http://localhost:5173"), or "*" for any origin.',
 } as const
 
+/** An origin mockidp builds URLs on: http(s)://host[:port], no path (a trailing slash is dropped). */
+export const ORIGIN_PATTERN = '^https?://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?/?$'
+const serverOrigin = (what: string, env: string) =>
+  ({ type: 'string', pattern: ORIGIN_PATTERN, description: `${what} (env ${env}): http(s)://host[:port] with no path, e.g. "http://localhost:9000". Default: each request's Host.` }) as const
+
 const corsSchema = {
   type: 'object',
   description: 'Which browser origins may call the token, userinfo, JWKS, discovery, revocation and introspection endpoints (CORS).',
@@ -209,8 +214,8 @@ export const configSchema = {
       pattern: '^(system|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))$',
       description: '"system", or an ISO instant such as "2026-01-01T00:00:00Z" to freeze time there.',
     },
-    publicUrl: { ...url, description: 'Origin browsers use: the issuer, authorization and logout URLs (env MOCKIDP_PUBLIC_URL). Default: each request\'s Host.' },
-    backchannelUrl: { ...url, description: 'Origin servers use for token, userinfo, JWKS, introspection and revocation URLs in discovery (env MOCKIDP_BACKCHANNEL_URL). Default: each request\'s Host.' },
+    publicUrl: serverOrigin('Origin browsers use: the issuer, authorization and logout URLs', 'MOCKIDP_PUBLIC_URL'),
+    backchannelUrl: serverOrigin('Origin servers use for token, userinfo, JWKS, introspection and revocation URLs in discovery', 'MOCKIDP_BACKCHANNEL_URL'),
     profilesDir: { type: 'string', description: 'Extra directory of vendor profiles, relative to the config file.' },
     tenants: { type: 'array', items: tenantSchema, minItems: 1 },
     admin: {

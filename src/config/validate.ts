@@ -1,3 +1,5 @@
+import { didYouMean } from '../lib/suggest.js'
+
 /**
  * A validator for the subset of JSON Schema that `configSchema` uses. Each problem names its JSON
  * path (`tenants[1].clients[0].redirectUris[2]`) and says what is allowed.
@@ -28,7 +30,8 @@ export function validate(value: unknown, schema: Node, path = ''): string[] {
   const where = path || '(root)'
   const errs: string[] = []
   if (schema.enum && !schema.enum.includes(value)) {
-    return [`${where}: ${JSON.stringify(value)} is not allowed (use one of: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')})`]
+    const near = typeof value === 'string' ? didYouMean(value, schema.enum.filter((e): e is string => typeof e === 'string')) : ''
+    return [`${where}: ${JSON.stringify(value)} is not allowed (use one of: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')})${near}`]
   }
   if (schema.type) {
     const t = typeOf(value)
@@ -66,7 +69,7 @@ export function validate(value: unknown, schema: Node, path = ''): string[] {
       if (sub) errs.push(...validate(v, sub, p))
       else if (schema.additionalProperties === false) {
         const known = Object.keys(schema.properties ?? {}).filter((k) => k !== '$schema')
-        errs.push(`${p}: unknown setting (known here: ${known.join(', ')})`)
+        errs.push(`${p}: unknown setting (known here: ${known.join(', ')})${didYouMean(key, known)}`)
       }
     }
   }

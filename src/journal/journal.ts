@@ -30,6 +30,8 @@ export interface JournalEntry {
   /** OAuth error code answered (from the body or the error redirect). */
   error?: string
   errorDescription?: string
+  /** Why it failed and how to fix it, in mockidp's own words (never in the response, which stays the vendor's). */
+  hint?: string
   /** The injected fault that answered, if any. */
   fault?: { id: string; kind: FaultKind }
   /** Query parameters, secrets replaced by `"[redacted]"`. */
@@ -91,6 +93,8 @@ export interface RawEntry {
   faultError: { error: string; description: string | undefined } | undefined
   /** A successful token endpoint answer, as the endpoint built it. */
   response?: Record<string, unknown> | undefined
+  /** Why it failed, in plain words (computed when it failed: later state would tell another story). */
+  hint?: string | undefined
   decoded?: JournalEntry
 }
 
@@ -140,8 +144,8 @@ function peekJwt(jwt: string): { header: Record<string, unknown>; payload: Recor
   }
 }
 
-/** Turn a raw entry into its public, redacted form. */
-function decode(r: RawEntry): JournalEntry {
+/** Turn a raw entry into its public, redacted form (the journal's and the request log's one redaction). */
+export function decodeEntry(r: RawEntry): JournalEntry {
   const query = queryOf(r.url)
   const form = r.form
   const param = (k: string): string | undefined => form?.get(k) ?? query.get(k) ?? undefined
@@ -194,6 +198,7 @@ function decode(r: RawEntry): JournalEntry {
       if (d !== null) e.errorDescription = d
     }
   }
+  if (r.hint !== undefined) e.hint = r.hint
   if (r.fault) e.fault = r.fault
   e.query = redact(query)
   if (form) e.form = redact(form)
@@ -268,7 +273,7 @@ export class Journal {
     this.next = (this.next + 1) % this.capacity
     if (this.count < this.capacity) this.count++
     if (this.listeners.size) {
-      const e = (entry.decoded ??= decode(entry))
+      const e = (entry.decoded ??= decodeEntry(entry))
       for (const l of this.listeners) l(e)
     }
   }
@@ -304,7 +309,7 @@ export class Journal {
     const start = (this.next - this.count + this.capacity) % Math.max(this.capacity, 1)
     for (let i = 0; i < this.count; i++) {
       const r = this.ring[(start + i) % this.capacity]!
-      const e = (r.decoded ??= decode(r))
+      const e = (r.decoded ??= decodeEntry(r))
       if (matches(e, filter)) out.push(e)
     }
     return filter.limit !== undefined && out.length > filter.limit ? out.slice(out.length - filter.limit) : out

@@ -10,6 +10,9 @@ import { applyFault, type FaultOutcome } from '../faults/apply.js'
 import { OAuthError } from '../oauth/errors.js'
 import type { Fault, RequestFacts } from '../faults/faults.js'
 import { clientGone } from '../server/aborted.js'
+import { decodeEntry, type RawEntry } from './journal.js'
+import { diagnose, faultHint } from '../diagnose/hint.js'
+import type { RequestLogger } from '../log/request-log.js'
 
 /** Path prefix of the admin API (never journaled, never faulted). */
 export const ADMIN_PATH = '/_mockidp'
@@ -49,12 +52,35 @@ const headerClientId = (c: Context, server: ServerRuntime): string | undefined =
   return undefined
 }
 
+function hintOf(idp: Idp, server: ServerRuntime, err: OAuthError, form: Params | undefined, url: string, authorization: string | undefined): string | undefined {
+  let query: URLSearchParams | undefined
+  try {
+    return diagnose({
+      reason: err.reason,
+      vars: err.vars,
+      server,
+      config: idp.config,
+      param: (k) => form?.get(k) ?? (query ??= new URL(url).searchParams).get(k) ?? undefined,
+      authScheme: authorization?.split(' ')[0]?.toLowerCase(),
+    })?.hint
+  } catch {
+    return undefined // a hint must never turn a refusal into a 500
+  }
+}
+
 /**
  * The one hook of journal and faults: before the endpoint, answer with an injected fault if one
  * matches; after it, record the request in the journal from what is already parsed (the journal
  * decodes and redacts only when read, so the token path pays for a few property reads).
  */
-export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHost: string, mount: Mount = 'path', servers: readonly ServerRuntime[] = tenants.flatMap((t) => (mount === 'host' ? t.hostServers : t.servers))): MiddlewareHandler<Env> {
+export function observeRequests(
+  idp: Idp,
+  tenants: readonly Tenant[],
+  fallbackHost: string,
+  mount: Mount = 'path',
+  servers: readonly ServerRuntime[] = tenants.flatMap((t) => (mount === 'host' ? t.hostServers : t.servers)),
+  log?: RequestLogger,
+): MiddlewareHandler<Env> {
   const routes = new Map<string, Route>()
   for (const server of servers)
     for (const [name, p] of Object.entries(server.paths)) for (const path of Array.isArray(p) ? p : [p]) routes.set(path, { server, endpoint: name as EndpointName })
@@ -62,6 +88,7 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
 
   return async function observe(c, next) {
     const path = c.req.path
+    const t0 = log ? performance.now() : 0
     if (path === '/healthz' || path === ADMIN_PATH || path.startsWith(`${ADMIN_PATH}/`)) return next()
     const route = routes.get(path)
     let form: Params | undefined
@@ -86,6 +113,7 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
           formRead = true
         }
         c.set('server', route.server)
+        c.set('idp', idp)
         c.set('origin', originOf(c))
         c.set('backOrigin', backOrigin(c, idp, fallbackHost, mount))
         c.set('usedBasic', /^basic\s/i.test(c.req.header('authorization') ?? ''))
@@ -96,13 +124,14 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
     if (!answered) await next()
 
     const journal = idp.journal
-    if (journal.enabled) {
+    if (journal.enabled || log) {
       if (!formRead && !outcome?.dropped) form = await formOf(c)
       const res = answered ?? c.res
       // a dropped connection and a client that went away mid-request (no error of ours) got no answer: status 0
       const aborted = c.error !== undefined && !(c.error instanceof OAuthError) && clientGone(c)
       const status = outcome?.dropped || aborted ? 0 : res.status
-      journal.record({
+      const thrown = answered || aborted ? undefined : c.error instanceof OAuthError ? c.error : (c.get('refusal') as OAuthError | undefined)
+      const raw: Omit<RawEntry, 'seq' | 'at'> = {
         method: c.req.method,
         url: c.req.url,
         path,
@@ -110,7 +139,7 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
         endpoint: route?.endpoint,
         origin: (c.get('origin') as string | undefined) ?? originOf(c),
         status,
-        err: answered || !c.error || aborted ? undefined : c.error instanceof OAuthError ? { reason: c.error.reason, vars: c.error.vars } : true,
+        err: thrown ? { reason: thrown.reason, vars: thrown.vars } : answered || !c.error || aborted ? undefined : true,
         location: status >= 300 && status < 400 ? res.headers.get('location') : undefined,
         form,
         authorization: c.req.header('authorization'),
@@ -118,7 +147,16 @@ export function observeRequests(idp: Idp, tenants: readonly Tenant[], fallbackHo
         fault: fault ? { id: fault.id, kind: fault.kind } : undefined,
         faultError: outcome?.error,
         response: answered ? undefined : (c.get('tokenResponse') as Record<string, unknown> | undefined),
-      })
+      }
+      // the hint is worked out now: the codes and clients it looks at may change before anyone reads it
+      if (fault && (outcome?.res || outcome?.dropped)) raw.hint = faultHint(fault)
+      else if (thrown && route) raw.hint = hintOf(idp, route.server, thrown, form, c.req.url, c.req.header('authorization'))
+      journal.record(raw)
+      if (log) {
+        const r = raw as RawEntry
+        if (r.at === undefined) Object.assign(r, { seq: 0, at: idp.clock.now() })
+        log((r.decoded = decodeEntry(r)), performance.now() - t0)
+      }
     }
     return answered
   }

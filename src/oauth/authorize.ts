@@ -188,6 +188,7 @@ function issueCode(c: Context<Env>, req: AuthorizationRequest, user: User, sessi
 /** Send an authorization error back to the client (RFC 6749 §4.1.2.1). */
 export function redirectError(c: Context<Env>, req: AuthorizationRequest, err: OAuthError): Response {
   const { error, description, extra } = describeError(c.get('server'), err, c.get('origin'))
+  c.set('refusal', err)
   const out: [string, string][] = [
     ['error', error],
     ['error_description', description],

@@ -7,6 +7,7 @@ import { readForm, readQuery } from './params.js'
 import { decodePayload } from './jwt.js'
 import { respondToClient } from './redirect.js'
 import { errorPage } from './pages.js'
+import { postLogoutUris } from './logout-uris.js'
 import type { Client } from '../runtime/tenant.js'
 import { clearedSessionCookie, sessionHandle } from './session.js'
 import { isRedirectUri } from '../lib/redirect-uri.js'
@@ -15,22 +16,7 @@ import { frontchannelTargets, notifySessionEnded } from './backchannel-logout.js
 import { frontchannelFrames } from './frontchannel-logout.js'
 
 export { sessionCookieName } from './session.js'
-
-/** Post-logout URIs a client may be sent to: its registered list, else its redirect URIs and their origins. */
-export function postLogoutUris(client: Client): string[] {
-  if (client.postLogoutRedirectUris) return client.postLogoutRedirectUris
-  const out = new Set(client.redirectUris)
-  for (const u of client.redirectUris) {
-    try {
-      const o = new URL(u).origin
-      out.add(o)
-      out.add(`${o}/`)
-    } catch {
-      /* validated at start-up */
-    }
-  }
-  return [...out]
-}
+export { postLogoutUris } from './logout-uris.js'
 
 /** The page a logout without a redirect ends on; it also clears the session cookie. */
 export function signedOutPage(c: Context<Env>, ended: boolean, next?: string, frames = ''): Response {

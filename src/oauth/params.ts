@@ -34,6 +34,9 @@ export function isFormContentType(ct: string | undefined): boolean {
 const formCache = new WeakMap<Request, Params>()
 const bodyCache = new WeakMap<Request, string>()
 
+/** The form body already read for this request, if any (no I/O). */
+export const cachedForm = (c: Context): Params | undefined => formCache.get(c.req.raw)
+
 /** True for `application/json` (parameters such as charset allowed). */
 export function isJsonContentType(ct: string | undefined): boolean {
   if (!ct) return false

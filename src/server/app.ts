@@ -23,6 +23,8 @@ import { ADMIN_PATH, observeRequests } from '../journal/observe.js'
 import { adminRoutes } from '../admin/routes.js'
 import { CORS_METHODS, corsMiddleware } from './cors.js'
 import { withPageHeaders } from './page-headers.js'
+import type { RequestLogger } from '../log/request-log.js'
+import { indexPage, type IndexTenant } from './index-page.js'
 import { hostMounts, routeByHost } from './hosts.js'
 import { apiRoutes } from '../vendor-api/routes.js'
 import { adminGuard } from '../admin/guard.js'
@@ -52,13 +54,32 @@ const endpoints: Record<EndpointName, { methods: string[]; handler: Endpoint; co
 }
 
 
+/** A browser's navigation (Accept: text/html … before any JSON), not an API client. */
+const prefersHtml = (accept: string | undefined): boolean => {
+  if (!accept) return false
+  const html = accept.indexOf('text/html')
+  const json = accept.indexOf('application/json')
+  return html !== -1 && (json === -1 || html < json)
+}
+
+const indexTenants = (tenants: readonly Tenant[], origin: string, back: string): IndexTenant[] =>
+  tenants.map((t) => ({
+    id: t.id,
+    vendor: t.profile.name,
+    displayName: t.profile.displayName,
+    color: t.profile.brand.color,
+    servers: t.servers.map((s) => ({ id: s.id, issuer: s.urls(origin, back).issuer, url: s.urls(origin, back).url })),
+    clients: [...t.clients.values()].map((c) => ({ clientId: c.clientId, name: c.name, public: c.public, redirectUris: c.redirectUris })),
+    users: t.users.map((u) => u.username),
+  }))
+
 /**
  * Middleware answering every host-mounted name of `idp.tenants` (their `hosts`, their production
  * hosts) from that host's app, built on its first request; undefined when there is none.
  */
-export function hostRouter(idp: Idp): MiddlewareHandler<Env> | undefined {
+export function hostRouter(idp: Idp, log?: RequestLogger): MiddlewareHandler<Env> | undefined {
   const mounts = hostMounts(idp.tenants)
-  return mounts.size ? routeByHost(mounts, (ss, host) => buildApp(idp, [...new Set(ss.map((s) => s.tenant))], host, 'host', ss)) : undefined
+  return mounts.size ? routeByHost(mounts, (ss, host) => buildApp(idp, [...new Set(ss.map((s) => s.tenant))], host, 'host', ss, log)) : undefined
 }
 
 /**
@@ -67,7 +88,7 @@ export function hostRouter(idp: Idp): MiddlewareHandler<Env> | undefined {
  * host-mounted name (a tenant's `hosts`, a production host such as `demo.authing.cn`) goes to that
  * host's app first (`servers`: the servers of such an app).
  */
-export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'localhost', mount: Mount = 'path', hostServers?: ServerRuntime[]): Hono<Env> {
+export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'localhost', mount: Mount = 'path', hostServers?: ServerRuntime[], log?: RequestLogger): Hono<Env> {
   // Every route is a fixed path: a trie is built as routes are added, while the default RegExpRouter
   // compiles ~150 routes on the first request (10-17 ms of every cold start, see bench/README.md).
   const app = new Hono<Env>({ router: new TrieRouter() })
@@ -79,7 +100,7 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
   if (mount === 'path') {
     // every tenant's host names, whichever port this app listens on (the server and the in-process
     // engine pick a host's app before this one: ./routing.ts; this serves a bare buildApp too)
-    const byHost = hostRouter(idp)
+    const byHost = hostRouter(idp, log)
     if (byHost) app.use(byHost)
   }
   // CORS outermost: it answers preflights and decorates every response, injected faults included
@@ -93,7 +114,7 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
     for (const r of apiRoutes(server)) if (r.cors) app.use(r.path, corsMiddleware(server, r.method))
   }
   // then: injected faults answer before the endpoint; the journal records after everything else
-  app.use(observeRequests(idp, tenants, fallbackHost, mount, servers))
+  app.use(observeRequests(idp, tenants, fallbackHost, mount, servers, log))
 
   // `name` is undefined for a vendor-API route that answers no OAuth error of its own
   const bind = (server: ServerRuntime, name: EndpointName | undefined, endpoint: Endpoint): Handler<Env> => {
@@ -103,6 +124,7 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
     return function tenantRoute(c) {
       c.set('server', server)
       if (name) c.set('endpoint', name)
+      c.set('idp', idp)
       c.set('origin', frontOrigin(c, idp, fallbackHost, mount))
       c.set('backOrigin', backOrigin(c, idp, fallbackHost, mount))
       // records change in place (a code consumed, a token revoked): tell the state file afterwards
@@ -123,6 +145,7 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
   app.get('/', (c) => {
     const origin = frontOrigin(c, idp, fallbackHost, mount)
     const back = backOrigin(c, idp, fallbackHost, mount)
+    if (prefersHtml(c.req.header('accept'))) return c.html(indexPage(indexTenants(tenants, origin, back), idp.config.admin?.enabled !== false), 200, { 'cache-control': 'no-store' })
     return c.json({
       name: 'mockidp',
       warning: 'A mock identity provider for development and tests. Not for production.',

@@ -1,5 +1,7 @@
 import type { ServerRuntime } from '../runtime/server.js'
 import type { EndpointName } from '../profiles/types.js'
+import type { Idp } from '../runtime/idp.js'
+import type { OAuthError } from '../oauth/errors.js'
 
 /** Hono context variables set for every tenant request. */
 export type Env = {
@@ -18,5 +20,9 @@ export type Env = {
     endpoint: EndpointName
     /** The body was JSON (a token request where the profile accepts one). */
     jsonBody: boolean
+    /** The running mock (its config names the JSON paths in hints and error pages). */
+    idp: Idp
+    /** An OAuth refusal answered without throwing (an error page or an error redirect), for the journal and the log. */
+    refusal: OAuthError
   }
 }

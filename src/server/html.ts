@@ -50,7 +50,7 @@ export function brandPalette(color: string): { brand: string; onBrand: string; r
 }
 
 /** A small self-contained HTML page (no external assets: the mock runs offline). */
-export function page(title: string, body: string, opts: { color?: string; css?: string } = {}): string {
+export function page(title: string, body: string, opts: { color?: string; css?: string; wide?: boolean; width?: number } = {}): string {
   const { brand, onBrand, ring } = brandPalette(opts.color ?? '#444')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -59,7 +59,7 @@ export function page(title: string, body: string, opts: { color?: string; css?: 
 <style>
 :root{--brand:${escapeHtml(brand)};--on-brand:${escapeHtml(onBrand)};--ring:${escapeHtml(ring)};--text:#1d2129;--muted:#5f6673;--line:#d0d4db}
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f5f7;color:var(--text)}
-main{max-width:440px;margin:6vh auto;background:#fff;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.08);overflow:hidden}
+main{max-width:${opts.width ?? (opts.wide ? 680 : 440)}px;margin:6vh auto;background:#fff;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.08);overflow:hidden}
 header{background:var(--brand);color:var(--on-brand);padding:16px 24px}header h1{margin:0;font-size:20px}header p{margin:2px 0 0;opacity:.9;font-size:13px}
 .brand{display:flex;align-items:center;gap:10px}.logo{display:inline-grid;place-items:center;width:32px;height:32px;border-radius:8px;background:var(--on-brand);color:var(--brand);font-weight:700;font-size:16px}
 .brand-name{font-weight:650;font-size:17px;letter-spacing:.2px}.badge{margin-left:auto;font-size:11px;text-transform:uppercase;letter-spacing:.6px;border:1px solid currentColor;border-radius:999px;padding:1px 8px}
@@ -84,5 +84,19 @@ details{margin:4px 24px 12px;font-size:13px;color:var(--muted)}summary{cursor:po
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0 0}dt{font-weight:600}dd{margin:0;word-break:break-all}
 .warn{font-size:12px;color:var(--muted);text-align:center;padding:0 24px 16px;margin:0}
 code{background:#f0f1f3;padding:1px 4px;border-radius:4px;font-size:.92em}
+code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+section h2{margin-top:6px}.why p{margin:0 0 12px;font-size:15px;background:#fff8e1;border-left:3px solid #e0a100;border-radius:6px;padding:10px 12px;overflow-wrap:anywhere}
+.kv{grid-template-columns:max-content 1fr;gap:6px 16px;margin:0 0 12px;font-size:14px}.kv dt{font-weight:600;color:var(--muted)}.kv dd code{word-break:break-all}
+.values{margin:0 0 12px;padding-left:20px;font-size:14px}.values li{margin:2px 0}
+.path{font-weight:600}
+.snippet{border:1px solid var(--line);border-radius:8px;overflow:hidden;margin:0 0 8px}
+.snippet-bar{display:flex;align-items:center;justify-content:space-between;background:#f6f7f9;border-bottom:1px solid var(--line);padding:4px 6px 4px 12px;font-size:12px;color:var(--muted)}
+button.copy{width:auto;padding:3px 10px;font-size:12px;text-align:center}
+pre{margin:0;padding:10px 12px;overflow-x:auto;font-size:13px;line-height:1.45;background:#fff;white-space:pre-wrap;word-break:break-all}
+table.list{border-collapse:collapse;width:100%;font-size:14px;margin:0 0 12px}table.list th,table.list td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}table.list th{color:var(--muted);font-weight:600;font-size:12px;text-transform:uppercase;letter-spacing:.4px}
+td code{word-break:break-all}
+.tenant{border-top:1px solid var(--line);padding-top:16px;margin-top:8px}.tenant-name{font-size:17px;color:var(--text);display:flex;align-items:center;gap:8px;flex-wrap:wrap}
+.dot{display:inline-block;width:10px;height:10px;border-radius:50%}h3{font-size:13px;margin:10px 0 4px;color:var(--muted);text-transform:uppercase;letter-spacing:.4px}
+table.urls th{width:110px;text-transform:none;letter-spacing:0;font-size:13px}a{color:inherit}a code{text-decoration:underline;text-decoration-color:var(--line)}
 ${opts.css ?? ''}</style></head><body><main>${body}</main></body></html>`
 }

@@ -5,6 +5,7 @@ import type { Tenant } from '../runtime/tenant.js'
 import type { Env } from './env.js'
 import { buildApp, hostRouter } from './app.js'
 import { productionHosts } from './hosts.js'
+import type { RequestLogger } from '../log/request-log.js'
 
 /** A tenant group's key: its own `port`, or `undefined` for the main mount. */
 export type GroupKey = number | undefined
@@ -31,26 +32,26 @@ export function hostnameOf(host: string | undefined | null): string {
 }
 
 /** Build the routing; `fallbackHost(key)` is the Host a group's app assumes when a request has none. */
-export function buildRouting(idp: Idp, fallbackHost: (key: GroupKey) => string): Routing {
+export function buildRouting(idp: Idp, fallbackHost: (key: GroupKey) => string, log?: RequestLogger): Routing {
   const groups = new Map<GroupKey, Tenant[]>([[undefined, []]])
   for (const t of idp.tenants) groups.set(t.config.port, [...(groups.get(t.config.port) ?? []), t])
   const hosts = new Map<string, Hono<Env>>()
   for (const t of idp.tenants) {
     if (!t.hostServers.length) continue
-    const hostApp = buildApp(idp, [t], t.config.hosts![0]!, 'host')
+    const hostApp = buildApp(idp, [t], t.config.hosts![0]!, 'host', undefined, log)
     for (const h of t.config.hosts!) hosts.set(h.toLowerCase(), hostApp)
   }
   // the tenants' production hosts (demo.authing.cn, auth.pingone.com …): one small app for all of
   // them, building each host's own app on its first request, so a start pays only for names
   const production = [...productionHosts(idp.tenants)].filter((h) => !hosts.has(h))
   if (production.length) {
-    const router = hostRouter(idp)!
+    const router = hostRouter(idp, log)!
     const lazy = new Hono<Env>({ router: new TrieRouter() })
     lazy.use(router)
     for (const h of production) hosts.set(h, lazy)
   }
   const apps = new Map<GroupKey, Hono<Env>>()
-  for (const [key, tenants] of groups) apps.set(key, buildApp(idp, tenants, fallbackHost(key)))
+  for (const [key, tenants] of groups) apps.set(key, buildApp(idp, tenants, fallbackHost(key), 'path', undefined, log))
   return { groups, hosts, apps }
 }
 

@@ -5,6 +5,7 @@ import type { Server } from 'node:http'
 import type { Idp } from '../runtime/idp.js'
 import { buildRouting, pick, type GroupKey } from './routing.js'
 import { ConfigError } from '../config/errors.js'
+import type { RequestLogger } from '../log/request-log.js'
 
 /** A running listener set: the main port plus any tenant with its own port. */
 export interface Listening {
@@ -37,6 +38,8 @@ export interface ServeOptions {
   tls?: TlsSource
   /** With `tls`: also serve plain HTTP (the main tenants) on this port. */
   httpPort?: number
+  /** One line per request (the CLI's request log). */
+  log?: RequestLogger | undefined
 }
 
 /** Default of `shutdown.graceMs`: long enough for any normal request (and a slow test's), short of Docker's 10 s stop timeout. */
@@ -90,7 +93,7 @@ export async function serve(idp: Idp, opts: ServeOptions): Promise<Listening> {
 
   // The apps are rebuilt from idp.tenants on a hot reload; the listening sockets stay.
   const route = () => {
-    const r = buildRouting(idp, (key) => origin(key).slice(scheme.length + 3))
+    const r = buildRouting(idp, (key) => origin(key).slice(scheme.length + 3), opts.log)
     const listener = (app: { fetch: Parameters<typeof getRequestListener>[0] }): Listener => getRequestListener(app.fetch)
     const hosts = new Map<string, Listener>()
     const byApp = new Map<unknown, Listener>() // a host tenant's names share one app

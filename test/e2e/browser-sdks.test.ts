@@ -24,11 +24,12 @@ import { chromium, type Browser, type BrowserContext, type Page, type Request } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMockIdp, type MockIdp } from '../../src/index.js'
 import { defaultCfg } from '../helpers/idp.js'
+import { requireChromium } from '../helpers/chromium.js'
 import { record } from '../helpers/page.js'
 
 const CHROMIUM = process.env.MOCKIDP_CHROMIUM ?? '/usr/bin/chromium'
 const HAVE_CHROMIUM = existsSync(CHROMIUM)
-if (!HAVE_CHROMIUM) console.warn(`\n!! test/e2e/browser-sdks.test.ts SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set MOCKIDP_CHROMIUM)\n`)
+requireChromium('test/e2e/browser-sdks.test.ts')
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url))
 const AUTHING_HOST = 'authing-demo.localhost'
 const ASGARDEO_BASE = '/asgardeo/t/bifrost'

@@ -5,18 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { startMockIdp, type MockIdp, type MockIdpConfig } from '../../src/index.js'
 import defaultConfig from '../../mockidp.config.json' with { type: 'json' }
+import { requireChromium } from '../helpers/chromium.js'
 
 // A real browser against a real mockidp: a tiny SPA (fixtures/spa) on its own 127.0.0.1 port does
 // authorization code + PKCE with fetch (so CORS and preflights are real), for every default tenant.
 // Debian's chromium only: never downloads a browser. MOCKIDP_CHROMIUM points elsewhere.
 const CHROMIUM = process.env.MOCKIDP_CHROMIUM ?? '/usr/bin/chromium'
 const HAVE_CHROMIUM = existsSync(CHROMIUM)
-if (!HAVE_CHROMIUM) {
-  console.warn(
-    `\n${'!'.repeat(78)}\n!! test/e2e/browser.test.ts SKIPPED: no Chromium at ${CHROMIUM}.\n` +
-      `!! Install it (Debian/Ubuntu: apt-get install -y chromium) or set MOCKIDP_CHROMIUM; .ci/run does.\n${'!'.repeat(78)}\n`,
-  )
-}
+requireChromium('test/e2e/browser.test.ts')
 
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 const SPA_HTML = readFileSync(new URL('fixtures/spa/index.html', import.meta.url), 'utf8')

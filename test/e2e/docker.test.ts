@@ -21,6 +21,7 @@ function engineVersion(): string | undefined {
   return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined
 }
 const engine = engineVersion()
+if (!engine && process.env.CI === 'true') throw new Error('CI=true: no Docker engine is reachable (`docker info` failed); CI must start one before the tests')
 if (!engine) {
   const bar = '#'.repeat(100)
   console.warn(
@@ -28,7 +29,9 @@ if (!engine) {
       bar,
       '#  SKIPPED: test/e2e/docker.test.ts — no Docker engine is reachable, so the Docker image is NOT TESTED.',
       `#  \`docker info\` failed (DOCKER_HOST=${process.env.DOCKER_HOST ?? '(unset)'}).`,
-      '#  To run it: eval "$(bash ../shared/tools/docker-engine.sh)" && npx vitest run test/e2e/docker.test.ts',
+      '#  To run it: install Docker Engine (Linux: https://docs.docker.com/engine/install/) or Docker Desktop (macOS, Windows:',
+      '#  https://docs.docker.com/get-docker/), start it so that `docker info` answers (or point DOCKER_HOST at one, e.g. a',
+      '#  remote engine or Podman\'s socket), then: npx vitest run test/e2e/docker.test.ts',
       bar,
     ].join('\n'),
   )
@@ -199,7 +202,36 @@ describe.skipIf(!engine)(`Docker image (engine ${engine ?? 'none'})`, () => {
     expect(tok.status, JSON.stringify(tok.body)).toBe(200)
     expect(tok.body).toMatchObject({ token_type: 'Bearer' })
     expect(tok.body.id_token).toBeTypeOf('string')
+    // and the pre-issued PingOne code of the default config
+    const fixed = await postForm(`${base}/token`, { grant_type: 'authorization_code', code: '3f6c1a2e-9d4b-4e7a-8c5f-0b1d2e3f4a5b', redirect_uri: 'http://localhost:3000/callback', client_id: '6c3f9d0e-1a2b-4c5d-8e7f-9a0b1c2d3e4f', client_secret: 'pingone-demo-secret' })
+    expect(fixed.status, JSON.stringify(fixed.body)).toBe(200)
   }, 5_000)
+
+  it('docker logs has one line per request, with the hint for a failure and no secret', async () => {
+    const bad = await postForm(`http://127.0.0.1:${main.port}/asgardeo/t/bifrost/oauth2/token`, { grant_type: 'client_credentials', client_id: 'z8RB6ysdDZhe4QO0zJAQzKbi6P4a', client_secret: 'not-the-secret' })
+    expect(bad.status).toBe(401)
+    let logs = ''
+    for (let i = 0; i < 20; i++) {
+      logs = await docker(['logs', main.name])
+      if (logs.includes("does not match client z8RB6ysdDZhe4QO0zJAQzKbi6P4a's")) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(logs).toMatch(/ POST \/asgardeo\/t\/bifrost\/oauth2\/token 200 \[asgardeo-demo token authorization_code client=z8RB6ysdDZhe4QO0zJAQzKbi6P4a\]/)
+    expect(logs).toContain("POST /asgardeo/t/bifrost/oauth2/token 401 invalid_client [asgardeo-demo token client_credentials client=z8RB6ysdDZhe4QO0zJAQzKbi6P4a]")
+    expect(logs).toContain("— the client secret sent (client_secret_post) does not match client z8RB6ysdDZhe4QO0zJAQzKbi6P4a's — use the clientSecret at tenants[3].clients[0].clientSecret")
+    for (const secret of ['not-the-secret', 'z0C79zlopx8i7ByOw8K15A9dplYa', 'pingone-demo-secret', '64b517f8de3648091654eb4ee9b479d3']) expect(logs).not.toContain(secret)
+  }, 5_000)
+
+  it('a mounted config the container cannot read says uid 65532 and chmod a+r', async () => {
+    const file = join(dir, 'private.json')
+    writeFileSync(file, readFileSync(join(ROOT, 'mockidp.config.json')))
+    chmodSync(file, 0o600) // owned by the test's user, unreadable by uid 65532 (unless that is the test's user)
+    const name = `mockidp-unreadable-${ID}`
+    containers.push(name)
+    const r = spawnSync('docker', ['run', '--name', name, '--network', 'host', '-e', 'PORT=0', '-v', `${file}:/config/mockidp.config.json:ro`, IMAGE], { encoding: 'utf8', timeout: 20_000 })
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain('/config/mockidp.config.json: cannot read the config file (EACCES): the container runs as uid 65532, so the mounted file must be readable by it — on the host, chmod a+r the file')
+  }, 25_000)
 
   it('serves a config mounted over /config/mockidp.config.json, and MOCKIDP_PUBLIC_URL sets the browser-facing origin', async () => {
     const file = join(dir, 'acme.json')

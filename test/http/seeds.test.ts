@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { decodeJwt, makeIdp } from '../helpers/idp.js'
 
-// The vendor doc pages in ../shared/seeds, replayed with only the host changed.
+// The vendors' documentation examples (the "seeds" listed in docs/vendors/*.md), replayed with only the host changed.
 const form = { 'content-type': 'application/x-www-form-urlencoded' }
 const body = (f: Record<string, string>) => new URLSearchParams(f).toString()
 

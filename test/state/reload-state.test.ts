@@ -77,10 +77,12 @@ describe('reload keeps state', () => {
     const next = config()
     const p1 = next.tenants.find((t) => t.id === 'pingone-demo')!
     p1.clients = p1.clients.filter((c) => c.clientId !== CLIENT.id)
+    p1.codes = (p1.codes ?? []).filter((c) => c.clientId !== CLIENT.id) // the pre-issued code goes with its client
     next.tenants = next.tenants.filter((t) => t.id !== 'authing-demo')
     writeFileSync(file, JSON.stringify(next))
     const dropped = await mock.reload()
     expect(dropped).toEqual([
+      'pingone-demo: 1 authorization codes (removed from the config)', // the default config's pre-issued PingOne code
       `pingone-demo: 1 authorization codes (client ${CLIENT.id} is gone)`,
       `pingone-demo: 1 refresh tokens (client ${CLIENT.id} is gone)`,
       'authing-demo: all state (the tenant was removed)',
