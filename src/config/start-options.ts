@@ -26,6 +26,7 @@ const startOptionsSchema = {
     https: { type: 'boolean' },
     httpPort: { type: 'integer', minimum: 0, maximum: 65535, description: 'a port number, 0 for a free one' },
     tlsDir: { type: 'string', minLength: 1, description: 'a directory' },
+    log: { description: 'true, "pretty", "json" or request-log options' },
   },
 } as const
 

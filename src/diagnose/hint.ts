@@ -317,6 +317,8 @@ export function diagnose(ctx: HintContext): Diagnosis | undefined {
       return simple(`code_challenge does not have the form ${vendor} requires (${String(ctx.vars.rule ?? 'base64url, 43-128 characters')}) — send base64url(SHA-256(code_verifier)) without padding, with code_challenge_method=S256`)
     case 'prompt_none_combined':
       return simple('prompt=none cannot be combined with another prompt value — send prompt=none alone, or drop it')
+    case 'end_session_bad_hint':
+      return simple(`id_token_hint is not an ID token ${vendor} issued to this client (unsigned, tampered, from another tenant, or its aud is not the client_id sent) — send the id_token the app received at sign-in, unchanged`)
     case 'limit_reached':
       return simple(String(ctx.vars.detail ?? 'a configured limit was reached — raise it in limits, or reset the mock between test runs')) // the detail already names the setting and the fix
     case 'not_found':
