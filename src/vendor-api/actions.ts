@@ -89,7 +89,7 @@ async function resolveClient(c: Context<Env>, server: ServerRuntime, spec: ApiAc
 function plainPassword(api: ApiSpec, spec: ApiActionSpec, input: Json, password: string): string {
   const enc = spec.input?.encryption
   const kind = enc === undefined ? 'none' : enc === 'rsa' ? 'rsa' : String(at(input, enc.path) ?? 'none').toLowerCase()
-  if (kind === 'sm2') throw new ApiError('unsupported_encryption', 'SM2 password encryption is not implemented by mockidp; use RSA or none')
+  if (kind === 'sm2') throw new ApiError('unsupported_encryption', 'mockidp does not emulate SM2 password encryption; use RSA or none')
   if (kind !== 'rsa') return password
   if (!api.passwordKey) throw new ApiError('unsupported_encryption', 'this profile has no password key for RSA-encrypted passwords')
   const plain = rsaPkcs1Decrypt(loadKey(api.passwordKey).privateKey, password)

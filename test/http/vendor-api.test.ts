@@ -61,7 +61,7 @@ describe.each(['/authing/demo', '/genauth/demo'])('%s: vendor API', (base) => {
     const [status, wrong, why] = await call(pwd('nope'), spa)
     expect([status, wrong, why]).toEqual([200, { statusCode: 400, message: '用户名或密码错误', apiCode: 2333 }, 'wrong password for user "test1"'])
     expect((await call(pwd('test1', { options: { passwordEncryptType: 'rsa' } }), spa))[2]).toMatch(/not an RSA \(PKCS#1 v1\.5\) ciphertext/)
-    expect((await call(pwd('x', { options: { passwordEncryptType: 'sm2' } }), spa))[1]).toEqual({ statusCode: 400, message: 'SM2 password encryption is not implemented by mockidp; use RSA or none' })
+    expect((await call(pwd('x', { options: { passwordEncryptType: 'sm2' } }), spa))[1]).toEqual({ statusCode: 400, message: 'mockidp does not emulate SM2 password encryption; use RSA or none' })
     expect((await call(pwd('test1'), { 'x-authing-app-id': 'nope' }))[1]).toEqual({ statusCode: 400, message: '应用不存在', apiCode: 2011 })
     // the confidential app must authenticate, as its token endpoint would make it
     expect((await call(pwd('test1'), { 'x-authing-app-id': APP }))[1]).toMatchObject({ statusCode: 400, message: expect.stringContaining(`application "${APP}" did not authenticate`) })

@@ -42,7 +42,7 @@ describe('live state is never evicted', () => {
     for (const f of flows.slice(0, 200)) {
       const q = new URLSearchParams({ response_type: 'code', client_id: OAUTH.clientId, redirect_uri: OAUTH.redirectUri, scope: OAUTH.scope, prompt: 'none', state: 'p' })
       const res = await idp.request(`${OAUTH.authorize}?${q}`, { headers: { cookie: f.cookie } })
-      expect(new URL(res.headers.get('location')!).searchParams.get('code')).toBeTruthy()
+      expect(new URL(res.headers.get('location')!).searchParams.get('code')).toMatch(/^[0-9a-f]{40}$/) // GenAuth /oauth: 40 hex
     }
     // every code, oldest first, is redeemable; every refresh token it gave is usable afterwards
     const refreshTokens: string[] = []
