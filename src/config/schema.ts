@@ -65,6 +65,7 @@ export const clientSchema = {
     idTokenSigningAlg: { enum: ['RS256', 'HS256'], description: 'Authing apps may sign id_tokens with HS256 (the client secret).' },
     accessTokenTtl: { type: 'integer', minimum: 1, maximum: 315360000, description: 'Lifetime in seconds of this app\'s access tokens (every vendor makes it an application setting). Default: the vendor\'s.' },
     accessTokenFormat: { enum: ['jwt', 'opaque'], description: 'Asgardeo\'s per-app "Access token type": "jwt" issues JWT access tokens (at+jwt) where the profile defines them. Default: the profile\'s format.' },
+    idTokenLogout: { type: 'boolean', description: 'The app may end a user\'s session with its ID token alone at the profile\'s idTokenLogout endpoint (PingOne "Terminate User Session by ID Token", idpSignoff: GET /as/idpSignoff). Default false, as on PingOne.' },
     parRequired: { type: 'boolean', description: 'The app must use the pushed authorization request endpoint (PingOne "Require Pushed Authorization Request").' },
     backchannelLogoutUri: { ...url, description: 'OIDC Back-Channel Logout 1.0: where a signed logout_token is POSTed when a session this client took part in ends (vendors that send them: docs/vendors/logout.md).' },
     backchannelLogoutSessionRequired: { type: 'boolean', description: 'Back-channel logout: the client needs `sid` in the logout_token (mockidp always sends it).' },

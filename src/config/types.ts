@@ -21,6 +21,8 @@ export interface ClientConfig {
   accessTokenTtl?: number
   /** Asgardeo's per-app "Access token type": `jwt` issues the profile's `jwtAccessToken`. Default: the profile's own format. */
   accessTokenFormat?: 'jwt' | 'opaque'
+  /** The client may end sessions by ID token alone at the `idTokenLogout` endpoint (PingOne `idpSignoff`); default false. */
+  idTokenLogout?: boolean
   /** The client must push its authorization requests (RFC 9126 §6; PingOne `par_requirement: REQUIRED`). */
   parRequired?: boolean
   /** OIDC Back-Channel Logout 1.0: where the logout_token is POSTed when a session of this client ends. */

@@ -319,6 +319,11 @@ export function diagnose(ctx: HintContext): Diagnosis | undefined {
       return simple('prompt=none cannot be combined with another prompt value — send prompt=none alone, or drop it')
     case 'end_session_bad_hint':
       return simple(`id_token_hint is not an ID token ${vendor} issued to this client (unsigned, tampered, from another tenant, or its aud is not the client_id sent) — send the id_token the app received at sign-in, unchanged`)
+    case 'id_token_logout_not_allowed':
+      return needClient((c) => {
+        const w = where(ctx, c, 'idTokenLogout')
+        return simple(`client ${c.clientId} may not end sessions with an ID token alone — set ${w.words} to true (on ${vendor}, the application setting that allows it), or send the user to the end-session endpoint instead`)
+      })
     case 'limit_reached':
       return simple(String(ctx.vars.detail ?? 'a configured limit was reached — raise it in limits, or reset the mock between test runs')) // the detail already names the setting and the fix
     case 'not_found':

@@ -76,3 +76,38 @@ export async function endSessionEndpoint(c: Context<Env>): Promise<Response> {
     throw err
   }
 }
+
+/**
+ * Logout by ID token alone, fetched by the app rather than navigated to (PingOne's IdP Signoff,
+ * `GET /as/idpSignoff?id_token_hint=…`, which the Ping SDKs call with `fetch`): `id_token_hint` is
+ * required and verified as at the end-session endpoint, a `client_id` must be its `aud`, and the
+ * client must be allowed to (`idTokenLogout`, PingOne's `idpSignoff`, off by default). Ends every
+ * session with the hint's `sid` — the browser's cookie is not needed — and answers 204, or, with a
+ * registered `post_logout_redirect_uri`, redirects there with `state`.
+ */
+export async function idTokenLogoutEndpoint(c: Context<Env>): Promise<Response> {
+  const server = c.get('server')
+  const tenant = server.tenant
+  const params = readQuery(c)
+  const hint = params.get('id_token_hint')
+  if (hint === undefined || hint === '') throw new OAuthError('missing_parameter', { params: ['id_token_hint'] })
+  const client = verifyIdTokenHint(server, hint, c.get('origin'))
+  const clientId = params.get('client_id')
+  if (clientId !== undefined && clientId !== client.clientId) throw new OAuthError('end_session_bad_hint')
+  if (!client.idTokenLogout) throw new OAuthError('id_token_logout_not_allowed', { client_id: client.clientId })
+  const target = params.get('post_logout_redirect_uri')
+  if (target !== undefined && (!postLogoutUris(client).includes(target) || !isRedirectUri(target))) throw new OAuthError('end_session_bad_redirect')
+  const sid = decodePayload(hint)?.sid
+  const own = sessionHandle(c)
+  let endedOwn = false
+  for (const session of [...tenant.sessions.values()]) {
+    if (typeof sid !== 'string' || session.sid !== sid) continue
+    if (session.handle === own) endedOwn = true
+    tenant.sessions.end(session.handle)
+    await notifySessionEnded(tenant, session, 'logout')
+  }
+  const state = params.get('state')
+  const res = target === undefined ? new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } }) : respondToClient(target, 'query', state === undefined ? [] : [['state', state]])
+  if (endedOwn) res.headers.append('set-cookie', clearedSessionCookie(server, isHttps(c)))
+  return res
+}

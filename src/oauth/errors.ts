@@ -65,6 +65,8 @@ export type Reason =
   | 'login_required'
   | 'end_session_bad_redirect'
   | 'end_session_bad_hint'
+  /** The `idTokenLogout` endpoint, for a client not allowed to end sessions by ID token alone. */
+  | 'id_token_logout_not_allowed'
   | 'not_found'
   | 'limit_reached'
   | 'server_error'

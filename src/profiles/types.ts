@@ -12,6 +12,11 @@ export type EndpointName =
   | 'introspection'
   | 'revocation'
   | 'endSession'
+  /**
+   * Logout by ID token alone, fetched by the app (no redirect, no session cookie needed): ends the
+   * session the `id_token_hint` names, for a client allowed to (`idTokenLogout`). PingOne `/as/idpSignoff`.
+   */
+  | 'idTokenLogout'
   /** OIDC Session Management 1.0 §3.2: the OP iframe (`check_session_iframe`). */
   | 'checkSession'
   /** A vendor's "who am I" REST API (Authing's `/api/v3/get-profile`), shaped by `ServerSpec.userProfile`. */

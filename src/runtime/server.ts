@@ -6,7 +6,7 @@ import type { Tenant } from './tenant.js'
 import { spaceSet } from '../lib/space-set.js'
 
 /** Endpoints a browser visits; the others are called server to server. */
-const FRONT_CHANNEL = new Set(['authorization', 'endSession', 'checkSession', 'deviceVerification'])
+const FRONT_CHANNEL = new Set(['authorization', 'endSession', 'idTokenLogout', 'checkSession', 'deviceVerification'])
 
 /** A server's encoded JWT headers for one signing key. */
 export interface JwtHeaders {

@@ -11,7 +11,7 @@ import { authorizationEndpoint } from '../oauth/authorize.js'
 import { userinfoEndpoint } from '../oauth/userinfo.js'
 import { discoveryEndpoint, jwksEndpoint } from '../oauth/jwks.js'
 import { introspectionEndpoint, revocationEndpoint } from '../oauth/introspect.js'
-import { endSessionEndpoint } from '../oauth/end-session.js'
+import { endSessionEndpoint, idTokenLogoutEndpoint } from '../oauth/end-session.js'
 import { checkSessionEndpoint } from '../oauth/check-session.js'
 import { userProfileEndpoint } from '../oauth/user-profile.js'
 import { pushedAuthorizationRequestEndpoint } from '../oauth/par.js'
@@ -46,6 +46,8 @@ const endpoints: Record<EndpointName, { methods: string[]; handler: Endpoint; co
   introspection: { methods: ['POST'], handler: introspectionEndpoint },
   revocation: { methods: ['POST'], handler: revocationEndpoint },
   endSession: { methods: ['GET', 'POST'], handler: endSessionEndpoint },
+  // fetched by the app with credentials (the Ping SDKs' logout), not navigated to
+  idTokenLogout: { methods: ['GET'], handler: idTokenLogoutEndpoint, cors: 'GET' },
   checkSession: { methods: ['GET'], handler: checkSessionEndpoint },
   userProfile: { methods: ['GET'], handler: userProfileEndpoint, cors: 'GET' },
   par: { methods: ['POST'], handler: pushedAuthorizationRequestEndpoint, cors: 'POST' },

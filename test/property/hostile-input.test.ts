@@ -30,7 +30,7 @@ function endpoints(t: (typeof TENANTS)[number]): string[] {
   const list = [t.token, t.authorize, t.userinfo, t.discovery, `${root}/jwks`, `${root}/introspect`, `${root}/revoke`, `${root}/token/introspection`, `${root}/token/revocation`, `${root}/.well-known/jwks.json`, `${root}/session/end`, `${root}/signoff`]
   if (t.id === 'genauth-demo') list.push('/genauth/demo/oauth/token', '/genauth/demo/oauth/auth', '/genauth/demo/oauth/me')
   if (t.id === 'asgardeo-demo') list.push('/asgardeo/t/bifrost/oidc/logout', `${root}/par`, `${root}/device_authorize`, '/asgardeo/t/bifrost/authenticationendpoint/device.do')
-  if (t.id === 'pingone-demo') list.push(`${root}/par`, `${root}/device_authorization`, '/pingone/0f4e2a8c-6b1d-4c3e-9a7f-2d5b8e1c4a60/device')
+  if (t.id === 'pingone-demo') list.push(`${root}/par`, `${root}/device_authorization`, `${root}/idpSignoff`, '/pingone/0f4e2a8c-6b1d-4c3e-9a7f-2d5b8e1c4a60/device')
   return list
 }
 
