@@ -32,6 +32,15 @@ describe('PingOne IdP Signoff (/as/idpSignoff)', () => {
     expect(d.response_modes_supported).toEqual(['fragment', 'query', 'form_post'])
   })
 
+  it('refuses response_mode=pi.flow (DaVinci\'s redirectless mode is not served): an error back to the app, no code', async () => {
+    const idp = makeIdp()
+    const q = new URLSearchParams({ response_type: 'code', client_id: SPA.clientId, redirect_uri: SPA.redirectUri, scope: 'openid', state: 's', login_hint: 'test1', response_mode: 'pi.flow', code_challenge: pkce().challenge, code_challenge_method: 'S256' })
+    const res = await idp.request(`${P1}/as/authorize?${q}`, { headers: { accept: 'application/json' } })
+    expect(res.status).toBe(302)
+    const back = new URL(res.headers.get('location')!)
+    expect([...back.searchParams]).toEqual([['error', 'invalid_request'], ['error_description', 'unsupported response_mode requested'], ['state', 's']])
+  })
+
   it('ends the session the ID token names without its cookie: 204, then prompt=none gets login_required', async () => {
     const { idp, idToken, cookie, signoff, sessions } = await signedIn()
     expect(sessions()).toBe(1)
