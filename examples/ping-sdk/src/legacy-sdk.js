@@ -29,9 +29,14 @@ export async function signIn() {
   if (!t?.accessToken) return new Promise(() => {})
 }
 
-/** forceRenew: revokes the current access token, then the hidden iframe fetches a new code. */
+/**
+ * forceRenew: revokes the current access token, then the hidden iframe fetches a new code; when the
+ * iframe gets login_required, login: 'redirect' sends the whole page to PingOne (and back).
+ */
 export async function renew() {
-  await TokenManager.getTokens({ forceRenew: true, login: 'redirect' })
+  const t = await TokenManager.getTokens({ forceRenew: true, login: 'redirect' })
+  // no session in the iframe (say, third-party cookies blocked): the SDK renews by redirect instead
+  if (!t?.accessToken) return new Promise(() => {})
 }
 
 export async function tokens() {

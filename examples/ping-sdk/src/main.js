@@ -88,9 +88,10 @@ async function render(sdk, err) {
       <button id="sign-out">Sign out</button>
     </div>${error}`
   $('#renew').onclick = () => act(sdk, 'renew', async () => {
+    log('renew: hidden iframe (prompt=none) with the PingOne session; without one there, a redirect')
     await sdk.renew()
     sessionStorage.setItem('sample-renewed', String(renewed + 1))
-    log('renewed in the background: hidden iframe (prompt=none) → new code → new tokens; old access token revoked')
+    log('renewed in the background: new code → new tokens; old access token revoked')
   })
   $('#sign-out').onclick = () => act(sdk, 'sign-out', async () => {
     await sdk.signOut()
