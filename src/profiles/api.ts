@@ -73,10 +73,14 @@ export interface ApiInputSpec {
  *   `sso.authTime`, `sso.expiresAt`); without one, `no_session`.
  * - `logout`: end the browser's session; answer `body` when the route has one (an API call), else
  *   redirect to a registered `redirect_uri` (or show the signed-out page).
+ * - `organizations`: as `tokenStatus`, plus `organizations` — the token user's sub-organizations
+ *   (tenant `organizations`), each rendered from `item` (vars `organization.id`, `.name`, `.handle`, `appHost`).
  * - `refuse`: always answer `errors.unsupported` (an API mockidp knowingly does not serve).
  */
 export interface ApiActionSpec {
-  action: 'static' | 'signIn' | 'tokenStatus' | 'application' | 'session' | 'logout' | 'refuse'
+  action: 'static' | 'signIn' | 'tokenStatus' | 'organizations' | 'application' | 'session' | 'logout' | 'refuse'
+  /** organizations: the template of one organization in the list. */
+  item?: unknown
   input?: ApiInputSpec
   /** signIn: scope when none is requested. */
   defaultScope?: string

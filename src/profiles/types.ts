@@ -36,6 +36,8 @@ export type GrantType =
   | 'urn:ietf:params:oauth:grant-type:token-exchange'
   /** Authing's legacy-token grant: an Authing id_token in `token` for a fresh token set. */
   | 'http://authing.cn/oidc/grant_type/authing_token'
+  /** WSO2's organization switch: an access token (`token`) for one of a sub-organization (`switching_organization`). */
+  | 'organization_switch'
 
 export type ClientAuthMethod =
   | 'client_secret_basic'
@@ -208,6 +210,12 @@ export interface ServerSpec {
   device?: DeviceSpec
   /** RFC 8693 token exchange, where the vendor documents it. */
   tokenExchange?: TokenExchangeSpec
+  /**
+   * The `organization_switch` grant (tenant `organizations`): `claims` are templates (vars
+   * `organization.id`, `organization.name`, `organization.handle`, `tenant.*`) set on the new id and
+   * JWT access token, naming the organization the token is for.
+   */
+  organizationSwitch?: { claims: Record<string, unknown> }
   /**
    * The access token of a client whose `accessTokenFormat` is `"jwt"` (Asgardeo's per-app "Access
    * token type: JWT"): replaces `accessToken` for that client.

@@ -8,6 +8,8 @@ import { renderValue } from '../lib/template.js'
 import { clearedSessionCookie } from '../oauth/session.js'
 import { ApiError, operationName, readJsonBody, stringAt, type Json } from './request.js'
 import { applicationAction, baseVars, endSession, sessionAction, logoutAction, signInAction, tokenStatusAction } from './actions.js'
+import { userOrganizations } from '../runtime/organizations.js'
+import type { User } from '../runtime/tenant.js'
 import type { ApiActionSpec, ApiErrorSpec, ApiReason, ApiRouteSpec, ApiSpec } from '../profiles/api.js'
 
 /** One mounted vendor-API route: its full path, method, and the handler. */
@@ -90,6 +92,11 @@ async function run(c: Context<Env>, server: ServerRuntime, api: ApiSpec, spec: A
       return { ...vars, ...(await signInAction(c, server, api, spec, input, body)) }
     case 'tokenStatus':
       return { ...vars, ...tokenStatusAction(c, server, spec, input) }
+    case 'organizations': {
+      const status = tokenStatusAction(c, server, spec, input)
+      const orgs = userOrganizations(server.tenant, status.user as User)
+      return { ...vars, ...status, organizations: orgs.map((organization) => renderValue(expand(spec.item ?? {}, api), { ...vars, organization })) }
+    }
     case 'session':
       return { ...vars, ...sessionAction(c, server) }
     case 'application':
