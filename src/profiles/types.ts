@@ -136,6 +136,17 @@ export interface TokenSpec {
 }
 
 /** One authorization server of a vendor (Authing has two: `/oidc` and `/oauth`). */
+/** The profile data of `response_mode=direct` (see `authorization.direct`). */
+export interface DirectModeSpec {
+  ttl: number
+  flowId: IdFormat
+  /** The one authenticator offered: its id, and the params that carry the account and password. */
+  authenticator: { id: string; account: string; password: string }
+  prompt: unknown
+  success: unknown
+  failure: unknown
+}
+
 export interface ServerSpec {
   id: string
   engine?: string
@@ -169,6 +180,15 @@ export interface ServerSpec {
     defaultScope: string
     /** Extra parameters on the success redirect (WSO2's `session_state`). */
     extraParams: Record<string, string>
+    /**
+     * `response_mode=direct` (list it in `responseModes`): the authorization endpoint answers JSON
+     * instead of a login page — a flow the app completes by posting the user's credentials to the
+     * API route whose action is `authenticate` (WSO2's app-native authentication). Bodies are
+     * templates: `prompt` (vars `flowId`, `authnUrl`, `authenticatorId`, `tenant.*`), `success`
+     * (var `authData`: the authorization response's parameters), `failure` (as `prompt`, after a
+     * wrong password). `ttl`: seconds a flow stays open.
+     */
+    direct?: DirectModeSpec
     /**
      * Order of the parameters of an implicit or hybrid response (`code`, `access_token`,
      * `token_type`, `expires_in`, `scope`, `id_token`, `state`, and the `extraParams`); default that order.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { basic, decodeJwt, defaultCfg, makeIdp, post } from '../helpers/idp.js'
+import { basic, decodeJwt, defaultCfg, makeIdp, pkce, post } from '../helpers/idp.js'
 
 // Asgardeo's APIs beside OAuth that @asgardeo/react and @asgardeo/nextjs call (fixtures/profiles/
 // asgardeo.json `api` and `organizationSwitch`): SCIM /scim2/Me and /scim2/Schemas, branding,
@@ -178,5 +178,76 @@ describe('Asgardeo: grant_type=organization_switch', () => {
     const conf = await refuse(post({ grant_type: 'organization_switch', token, switching_organization: LABS }, { authorization: basic(APP, SECRET) }))
     expect(conf[0]).toBe(400)
     expect((conf[1] as { error: string }).error).toBe('unauthorized_client')
+  })
+})
+
+describe('Asgardeo: app-native authentication (response_mode=direct, POST /oauth2/authn)', () => {
+  const SPA = 'http://localhost:5173'
+  const PKCE = pkce()
+  const authorize = (extra: Record<string, string | undefined> = {}) =>
+    post({ client_id: 'spa-client', response_type: 'code', redirect_uri: `${SPA}/callback`, scope: 'openid profile', state: 'st-1', response_mode: 'direct', code_challenge: PKCE.challenge, code_challenge_method: 'S256', ...extra }, { origin: SPA, accept: 'application/json' })
+  const authn = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json', origin: SPA }, body: JSON.stringify(body) })
+  const BASIC = 'QmFzaWNBdXRoZW50aWNhdG9yOkxPQ0FM'
+  const creds = (flowId: string, username: string, password: string, authenticatorId = BASIC) => ({ flowId, selectedAuthenticator: { authenticatorId, params: { username, password } } })
+
+  it('POST /oauth2/authorize with response_mode=direct answers the flow: one BasicAuthenticator step, the /oauth2/authn link; CORS for the app', async () => {
+    const idp = makeIdp()
+    const res = await idp.request(`${BASE}/oauth2/authorize`, authorize())
+    expect([res.status, res.headers.get('content-type'), res.headers.get('access-control-allow-origin')]).toEqual([200, 'application/json', SPA])
+    const flow = (await res.json()) as Record<string, any>
+    expect(Object.keys(flow)).toEqual(['flowId', 'flowStatus', 'flowType', 'nextStep', 'links'])
+    expect(flow.flowId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect([flow.flowStatus, flow.flowType, flow.nextStep.stepType]).toEqual(['INCOMPLETE', 'AUTHENTICATION', 'AUTHENTICATOR_PROMPT'])
+    const [auth] = flow.nextStep.authenticators
+    expect([auth.authenticatorId, Buffer.from(auth.authenticatorId, 'base64url').toString(), auth.idp, auth.requiredParams]).toEqual([BASIC, 'BasicAuthenticator:LOCAL', 'LOCAL', ['username', 'password']])
+    expect(auth.metadata.params.map((p: { param: string; confidential: boolean }) => [p.param, p.confidential])).toEqual([['username', false], ['password', true]])
+    expect(flow.links).toEqual([{ name: 'authentication', href: `http://localhost:9000${BASE}/oauth2/authn`, method: 'POST' }])
+    // the login page's own fields sent along do not sign anyone in: still a prompt
+    const sneaky = await idp.request(`${BASE}/oauth2/authorize`, authorize({ mockidp_action: 'login', mockidp_user: 'a6f1c0d2-5e3b-4c7a-9d8e-2b1f0a9c8d7e' }))
+    expect(((await sneaky.json()) as { flowStatus: string }).flowStatus).toBe('INCOMPLETE')
+  })
+
+  it('POST /oauth2/authn with the password completes the flow: SUCCESS_COMPLETED with authData {code, state, session_state}; the code redeems once with PKCE', async () => {
+    const idp = makeIdp()
+    const { flowId } = (await (await idp.request(`${BASE}/oauth2/authorize`, authorize())).json()) as { flowId: string }
+    const res = await idp.request(`${BASE}/oauth2/authn`, authn(creds(flowId, 'alice@bifrost.com', 'alice')))
+    expect([res.status, res.headers.get('access-control-allow-origin')]).toEqual([200, SPA])
+    expect(res.headers.get('set-cookie')).toMatch(/^mockidp_/)
+    const done = (await res.json()) as { flowStatus: string; authData: Record<string, string> }
+    expect(done.flowStatus).toBe('SUCCESS_COMPLETED')
+    expect(Object.keys(done.authData)).toEqual(['code', 'state', 'session_state'])
+    expect(done.authData.state).toBe('st-1')
+    const token = await idp.request(`${BASE}/oauth2/token`, post({ grant_type: 'authorization_code', code: done.authData.code, client_id: 'spa-client', redirect_uri: `${SPA}/callback`, code_verifier: PKCE.verifier }))
+    expect(token.status).toBe(200)
+    expect(decodeJwt(((await token.json()) as { id_token: string }).id_token).payload.sub).toBe('a6f1c0d2-5e3b-4c7a-9d8e-2b1f0a9c8d7e')
+    // the flow is closed once completed
+    const again = await call(idp, `${BASE}/oauth2/authn`, authn(creds(flowId, 'alice@bifrost.com', 'alice')))
+    expect([again.status, again.body.code, again.body.message]).toEqual([400, 'ABA-60001', 'Invalid flow id.'])
+  })
+
+  it('a wrong password is FAIL_INCOMPLETE with an ERROR message and the flow stays open; bad flows, authenticators and bodies are refused', async () => {
+    const idp = makeIdp()
+    const { flowId } = (await (await idp.request(`${BASE}/oauth2/authorize`, authorize())).json()) as { flowId: string }
+    const wrong = await call(idp, `${BASE}/oauth2/authn`, authn(creds(flowId, 'alice@bifrost.com', 'nope')))
+    expect([wrong.status, wrong.body.flowStatus, wrong.body.flowId, wrong.reason]).toEqual([200, 'FAIL_INCOMPLETE', flowId, 'wrong password for user "alice@bifrost.com"'])
+    expect((wrong.body.nextStep as { messages: unknown[] }).messages).toEqual([{ type: 'ERROR', messageId: 'msg_invalid_username_password', message: 'Invalid username or password.', i18nKey: 'message.msg_invalid_username_password' }])
+    expect((await call(idp, `${BASE}/oauth2/authn`, authn(creds(flowId, 'nobody', 'x')))).body.flowStatus).toBe('FAIL_INCOMPLETE')
+    expect((await call(idp, `${BASE}/oauth2/authn`, authn(creds(flowId, 'alice@bifrost.com', 'alice', 'R29vZ2xlT0lEQ0F1dGhlbnRpY2F0b3I6R29vZ2xl')))).status).toBe(400)
+    expect((await call(idp, `${BASE}/oauth2/authn`, authn({ flowId: 'nope', selectedAuthenticator: {} }))).body).toEqual({ code: 'ABA-60001', message: 'Invalid flow id.', description: expect.stringMatching(/no open sign-in flow "nope"/), traceId: 'mockidp' })
+    expect((await call(idp, `${BASE}/oauth2/authn`, authn({ flowId, selectedAuthenticator: { authenticatorId: BASIC } }))).body).toMatchObject({ code: 'ABA-60002' })
+    expect((await idp.request(`${BASE}/oauth2/authn`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })).status).toBe(400)
+    // still open after the failures: the right password completes it
+    expect((await call(idp, `${BASE}/oauth2/authn`, authn(creds(flowId, 'alice@bifrost.com', 'alice')))).body.flowStatus).toBe('SUCCESS_COMPLETED')
+    // a flow expires after 300 s
+    const { flowId: late } = (await (await idp.request(`${BASE}/oauth2/authorize`, authorize())).json()) as { flowId: string }
+    idp.clock.advance(301_000)
+    expect((await call(idp, `${BASE}/oauth2/authn`, authn(creds(late, 'alice@bifrost.com', 'alice')))).status).toBe(400)
+  })
+
+  it('authorization errors in direct mode are JSON to the app, not a redirect', async () => {
+    const idp = makeIdp()
+    const res = await idp.request(`${BASE}/oauth2/authorize`, authorize({ code_challenge: undefined, code_challenge_method: undefined }))
+    expect([res.status, res.headers.get('content-type')]).toEqual([400, 'application/json'])
+    expect(await res.json()).toMatchObject({ error: 'invalid_request', state: 'st-1' })
   })
 })
