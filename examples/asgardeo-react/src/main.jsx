@@ -5,7 +5,7 @@
 // organization is the organization_switch grant at /oauth2/token. config.json names the tenant.
 import { StrictMode, useState } from 'react'
 import { createRoot } from 'react-dom/client'
-import { AsgardeoProvider, useAsgardeo, useBranding, useOrganization } from '@asgardeo/react'
+import { AsgardeoProvider, SignIn, useAsgardeo, useBranding, useOrganization } from '@asgardeo/react'
 import './app.css'
 
 function Header() {
@@ -63,6 +63,17 @@ function Organizations() {
 
 function App() {
   const { isLoading, isSignedIn, user, signIn, signOut } = useAsgardeo()
+  if (!isSignedIn && location.pathname === '/sign-in')
+    // app-native sign-in: the SDK's own form (response_mode=direct, then POST /oauth2/authn). It is
+    // kept mounted while the provider loads: the form's sign-in call itself sets isLoading
+    return (
+      <>
+        <Header />
+        <div className="embedded" id="embedded-sign-in">
+          <SignIn />
+        </div>
+      </>
+    )
   if (isLoading) return (<><Header /><p className="status" id="status">Checking your session…</p></>)
   if (!isSignedIn)
     return (
@@ -71,7 +82,10 @@ function App() {
         <main className="card" id="signed-out">
           <h1>Welcome</h1>
           <p className="muted">Sign in with your Asgardeo account (here: mockidp's tenant) to see your profile.</p>
-          <button id="sign-in" onClick={() => signIn()}>Sign in</button>
+          <div className="actions">
+            <button id="sign-in" onClick={() => signIn()}>Sign in</button>
+            <a id="sign-in-here" className="link" href="/sign-in">or sign in without leaving the app</a>
+          </div>
         </main>
       </>
     )

@@ -4,7 +4,9 @@
  * with a redirect (mockidp's login page, PKCE), shows the name from the user's SCIM profile
  * (/scim2/Me + /scim2/Schemas), lists the user's organizations (/api/users/v1/me/organizations),
  * switches to one (grant_type=organization_switch; then /o/scim2/Me), and signs out (/oidc/logout)
- * back to the signed-out app.
+ * back to the signed-out app. Then the SDK's own <SignIn> form (app-native authentication:
+ * response_mode=direct at /oauth2/authorize, the password to /oauth2/authn) signs in without a
+ * redirect to the login page.
  *
  * Debian's Chromium at /usr/bin/chromium (or $MOCKIDP_CHROMIUM); without it the suite fails under
  * CI and is skipped loudly elsewhere. No browser is ever downloaded.
@@ -131,6 +133,48 @@ describe.skipIf(!HAVE_CHROMIUM)('@asgardeo/react against asgardeo-demo', () => {
       await page.locator('#sign-in').click()
       await page.locator('button[data-user="alice@bifrost.com"]').waitFor({ state: 'visible', timeout: STEP_MS })
       expect(errors).toEqual([])
+    } finally {
+      await context.close()
+    }
+  }, 90_000)
+
+  it('<SignIn> signs in app-natively: response_mode=direct, a wrong password is refused, the right one signs in', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 760 } })
+    const page = await context.newPage()
+    const calls = []
+    const errors = []
+    page.on('request', (r) => r.url().startsWith(idp.url) && calls.push(`${r.method()} ${new URL(r.url()).pathname}${r.method() === 'POST' && r.url().endsWith('/oauth2/authorize') ? ` ${new URLSearchParams(r.postData() ?? '').get('response_mode')}` : ''}`))
+    page.on('pageerror', (e) => errors.push(e.message))
+    const debug = []
+    page.on('console', (m) => debug.push(`${m.type()}: ${m.text().slice(0, 300)}`))
+    page.on('response', async (r) => { if (r.url().includes('/oauth2/')) debug.push(`${r.status()} ${r.url().slice(0, 120)} ${(await r.text().catch(() => '')).slice(0, 200)}`) })
+    try {
+      await page.goto(`${app.origin}/sign-in`)
+      const password = page.locator('#embedded-sign-in input[type=password]')
+      await password.waitFor({ timeout: STEP_MS })
+      expect(calls).toContain(`POST ${BASE}/oauth2/authorize direct`)
+      await page.screenshot({ path: join(SHOTS, 'asgardeo-react-sign-in-form.png') })
+      const username = page.locator('#embedded-sign-in input:not([type=password])').first()
+      await username.fill('alice@bifrost.com')
+      await password.fill('wrong')
+      await page.locator('#embedded-sign-in button[type=submit]').click()
+      // FAIL_INCOMPLETE: the SDK shows its own text for it (errors.signin.flow.completion.failure) and keeps the form
+      await expect.poll(() => calls.filter((c) => c === `POST ${BASE}/oauth2/authn`).length, { timeout: STEP_MS }).toBe(1)
+      await expect.poll(() => page.locator('#embedded-sign-in').innerText(), { timeout: STEP_MS }).toContain('An error occurred while completing the sign-in flow')
+      expect(await password.count()).toBe(1)
+      await page.screenshot({ path: join(SHOTS, 'asgardeo-react-sign-in-wrong-password.png') })
+      await username.fill('alice@bifrost.com')
+      await password.fill('alice')
+      await page.locator('#embedded-sign-in button[type=submit]').click()
+      // SUCCESS_COMPLETED: the SDK goes to afterSignInUrl with the code, and the provider redeems it
+      await page.locator('#profile').waitFor({ timeout: STEP_MS })
+      await expect.poll(() => page.locator('#name').innerText(), { timeout: STEP_MS }).toBe('Alice Perera')
+      expect(calls.filter((c) => c === `POST ${BASE}/oauth2/authn`).length).toBe(2)
+      expect(calls.some((c) => c.startsWith(`GET ${BASE}/oauth2/authorize`))).toBe(false)
+      expect(errors).toEqual([])
+    } catch (err) {
+      console.log(debug.slice(-20).join('\n'), '\nBODY:', (await page.locator('body').innerHTML()).slice(0, 2000))
+      throw err
     } finally {
       await context.close()
     }
