@@ -163,7 +163,7 @@ describe('Asgardeo: grant_type=organization_switch', () => {
     expect(((await res2.json()) as { access_token: string }).access_token).toBe(body.access_token)
   })
 
-  it('refuses what WSO2 refuses, in its error shape: no token, a bad token, a non-member, an unknown organization, a client without the grant', async () => {
+  it('refuses what WSO2 refuses, in its error shape: no token, a bad token, a non-member, an unknown organization, an app without the grant', async () => {
     const idp = makeIdp()
     const token = await accessToken(idp, 'test1', 'test1')
     const refuse = async (init: RequestInit) => {
@@ -175,9 +175,15 @@ describe('Asgardeo: grant_type=organization_switch', () => {
     expect(await refuse(orgSwitch(token, RETAIL))).toEqual([400, { error_description: 'Provided Authorization Grant is invalid', error: 'invalid_grant' }])
     expect(await refuse(orgSwitch(token, 'no-such-org'))).toEqual([400, { error_description: 'Provided Authorization Grant is invalid', error: 'invalid_grant' }])
     expect(await refuse(orgSwitch(token, undefined))).toEqual([400, { error_description: 'Provided Authorization Grant is invalid', error: 'invalid_grant' }])
-    const conf = await refuse(post({ grant_type: 'organization_switch', token, switching_organization: LABS }, { authorization: basic(APP, SECRET) }))
-    expect(conf[0]).toBe(400)
-    expect((conf[1] as { error: string }).error).toBe('unauthorized_client')
+    // the confidential app (as @asgardeo/nextjs sends it: client_secret in the body) may switch too …
+    const conf = await refuse(post({ grant_type: 'organization_switch', client_id: APP, client_secret: SECRET, token, switching_organization: LABS, scope: 'openid' }))
+    expect(conf[0]).toBe(200)
+    // … an app without the grant may not
+    const cfg = defaultCfg()
+    cfg.tenants.find((x) => x.id === 'asgardeo-demo')!.clients.find((c) => c.clientId === 'spa-client')!.grantTypes = ['authorization_code', 'refresh_token']
+    const strict = makeIdp(cfg)
+    const res = await strict.request(`${BASE}/oauth2/token`, orgSwitch(await accessToken(strict, 'test1', 'test1'), LABS))
+    expect([res.status, ((await res.json()) as { error: string }).error]).toEqual([400, 'unauthorized_client'])
   })
 })
 
