@@ -1,7 +1,42 @@
 'use client'
 // The page: signed out, the SDK's <SignInButton> (a server action returns the authorize URL); signed
-// in, the name from the SCIM profile the server fetched, and the SDK's <SignOutButton>.
+// in, the name from the SCIM profile the server fetched, the user's organizations (a switch is the
+// SDK's server action: organization_switch with the client secret), and the SDK's <SignOutButton>.
 import { SignedIn, SignedOut, SignInButton, SignOutButton, useAsgardeo } from '@asgardeo/nextjs'
+// the organization context @asgardeo/nextjs's provider fills (its server action switches)
+import { useOrganization } from '@asgardeo/react'
+import { useState } from 'react'
+
+function Organizations() {
+  const { currentOrganization, myOrganizations, switchOrganization } = useOrganization()
+  const [busy, setBusy] = useState(null)
+  const pick = async (org) => {
+    setBusy(org.id)
+    try {
+      await switchOrganization(org)
+    } finally {
+      setBusy(null)
+    }
+  }
+  return (
+    <section className="orgs">
+      <h2>Organization</h2>
+      <p className="current">
+        Current: <strong id="current-org">{currentOrganization?.name || '—'}</strong>
+      </p>
+      <ul id="organizations">
+        {(myOrganizations ?? []).map((org) => (
+          <li key={org.id}>
+            <span>{org.name}</span>
+            <button className="secondary" data-org={org.name} disabled={busy !== null || currentOrganization?.id === org.id} onClick={() => pick(org)}>
+              {currentOrganization?.id === org.id ? 'Current' : busy === org.id ? 'Switching…' : 'Switch'}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
 
 function Profile() {
   const { user } = useAsgardeo()
@@ -18,6 +53,7 @@ function Profile() {
         <dt>user id</dt>
         <dd id="user-id">{user?.id}</dd>
       </dl>
+      <Organizations />
       <SignOutButton id="sign-out" className="button" />
     </main>
   )

@@ -88,7 +88,7 @@ describe('@asgardeo/nextjs against asgardeo-demo', { skip: !existsSync(CHROMIUM)
     await idp?.stop()
   })
 
-  it('signs in through the Next.js server, shows the SCIM profile\'s name, signs out', async () => {
+  it('signs in through the Next.js server, shows the SCIM profile\'s name, switches organization, signs out', async () => {
     const context = await browser.newContext({ viewport: { width: 1100, height: 760 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
@@ -119,7 +119,20 @@ describe('@asgardeo/nextjs against asgardeo-demo', { skip: !existsSync(CHROMIUM)
         assert.ok(paths.includes(p), `mockidp served ${p} (journal: ${paths.join(', ')})`)
         assert.ok(!browserCalls.includes(p), `the browser did not call ${p}`)
       }
+      await page.waitForFunction(() => document.querySelectorAll('#organizations li').length === 2)
+      assert.equal(await page.locator('#current-org').textContent(), 'bifrost')
       await page.screenshot({ path: join(SHOTS, 'asgardeo-next-signed-in.png') })
+
+      // switch organization: the SDK's server action sends organization_switch with the client secret
+      await page.locator('button[data-org="Bifrost Labs"]').click()
+      await page.waitForFunction(() => document.querySelector('#current-org')?.textContent === 'Bifrost Labs')
+      const after = (await idp.journal()).map((e) => `${e.method} ${e.path} ${e.grantType ?? ''}`.trim())
+      assert.ok(after.includes(`POST ${BASE}/oauth2/token organization_switch`), `the server switched (journal: ${after.join(', ')})`)
+      // the session now names the organization (user_org): the provider's branding call moves under /o
+      // (0.1.96 keeps reading SCIM at the root, with the switched token)
+      assert.ok(after.includes(`GET ${BASE}/o/api/server/v1/branding-preference/resolve`), `the server read the branding under /o after the switch (journal: ${after.join(', ')})`)
+      assert.equal(await page.locator('#name').textContent(), 'Alice Perera')
+      await page.screenshot({ path: join(SHOTS, 'asgardeo-next-switched.png') })
 
       // sign out: the SDK's <SignOutButton> → /oidc/logout → back to the app, signed out
       await page.locator('#sign-out').click()
