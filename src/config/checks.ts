@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs'
 import { isIP } from 'node:net'
-import type { ClientConfig, MockIdpConfig } from './types.js'
+import type { ClientConfig, MockIdpConfig, TenantConfig } from './types.js'
 import { baseUrlProblem, redirectUriProblem } from '../lib/redirect-uri.js'
 import { parseInstant } from '../lib/clock.js'
 
@@ -41,6 +41,22 @@ export function checkRedirects(c: ClientConfig, at: string): string[] {
   return out
 }
 
+/** Organizations: unique ids, and members that are users of the tenant (else a switch silently fails). */
+function checkOrganizations(t: TenantConfig, at: string): string[] {
+  const out: string[] = []
+  const seen = new Set<string>()
+  const users = Array.isArray(t.users) ? t.users : []
+  ;(Array.isArray(t.organizations) ? t.organizations : []).forEach((o, k) => {
+    if (seen.has(o.id)) out.push(`${at}.organizations[${k}].id: "${o.id}" is used by another organization of this tenant; give each a unique id`)
+    seen.add(o.id)
+    ;(o.members ?? []).forEach((m, j) => {
+      if (!users.some((u) => u.sub === m || u.username === m || u.email === m))
+        out.push(`${at}.organizations[${k}].members[${j}]: "${m}" is not a user of this tenant (by sub, username or email); add the user or fix the name`)
+    })
+  })
+  return out
+}
+
 /**
  * Whole-config checks the JSON Schema cannot express; each problem names its JSON path and the fix.
  * `profilesDir` is the resolved `profilesDir`, if any.
@@ -68,6 +84,7 @@ export function checkConfig(cfg: MockIdpConfig, profilesDir: string | undefined)
       const hit = RESERVED.find((r) => base === r || base.startsWith(`${r}/`))
       if (hit) out.push(`tenants[${i}].basePath: "${base}" is mockidp's own ${hit === '/_mockidp' ? 'admin API path' : 'health check'}; requests there would never reach the tenant — pick another basePath, e.g. "/${t.id}"`)
     }
+    out.push(...checkOrganizations(t, `tenants[${i}]`))
   })
   return out
 }

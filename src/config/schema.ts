@@ -55,6 +55,7 @@ export const clientSchema = {
           'urn:ietf:params:oauth:grant-type:device_code',
           'urn:ietf:params:oauth:grant-type:token-exchange',
           'http://authing.cn/oidc/grant_type/authing_token',
+          'organization_switch',
         ],
       },
       description: 'Grants the app may use ("implicit" allows the token and id_token response types). Default: authorization_code and refresh_token.',
@@ -110,6 +111,19 @@ export const codeSchema = {
   },
 } as const
 
+const organizationSchema = {
+  type: 'object',
+  description: 'A sub-organization of the tenant.',
+  required: ['id', 'name'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', pattern: '^[A-Za-z0-9._~-]{1,64}$', description: 'Its id, the switching_organization value (e.g. a UUID).' },
+    name: { type: 'string', minLength: 1, description: 'Display name.' },
+    handle: { type: 'string', pattern: '^[A-Za-z0-9._~-]{1,64}$', description: 'Its handle; default: the name lowercased, spaces as dashes.' },
+    members: { type: 'array', items: { type: 'string' }, description: 'Users who belong to it, by sub, username or email. Default: every user of the tenant.' },
+  },
+} as const
+
 const tenantSchema = {
   type: 'object',
   description: 'One vendor app / environment / organization, mounted at basePath.',
@@ -135,6 +149,7 @@ const tenantSchema = {
     clients: { type: 'array', items: clientSchema },
     users: { type: 'array', items: userSchema },
     codes: { type: 'array', items: codeSchema },
+    organizations: { type: 'array', items: organizationSchema, description: 'Sub-organizations users may switch to (Asgardeo: the organization_switch grant and GET /api/users/v1/me/organizations).' },
   },
 } as const
 

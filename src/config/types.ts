@@ -92,6 +92,19 @@ export interface TenantConfig {
   clients: ClientConfig[]
   users: UserConfig[]
   codes?: CodeConfig[]
+  /** Sub-organizations users may switch to (the `organization_switch` grant, `GET …/me/organizations`). */
+  organizations?: OrganizationConfig[]
+}
+
+/** A sub-organization of a tenant and who belongs to it. */
+export interface OrganizationConfig {
+  /** Its id (the `switching_organization` value), e.g. a UUID. */
+  id: string
+  name: string
+  /** Its handle (default: `name` lowercased, spaces as dashes). */
+  handle?: string
+  /** Its members, by sub, username or email; default: every user of the tenant. */
+  members?: string[]
 }
 
 /** Who may use the admin API (`/_mockidp/*`): by default, programs on this machine only. */

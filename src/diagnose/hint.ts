@@ -303,6 +303,10 @@ export function diagnose(ctx: HintContext): Diagnosis | undefined {
     }
     case 'authing_token_invalid':
       return simple(`the token sent to the authing_token grant is not one ${tenant.id} issued and still honours — send a live Authing token of this user pool`)
+    case 'organization_switch_invalid_token':
+      return simple(`the token sent to the organization_switch grant is not a live access token ${tenant.id} issued (expired, revoked, an id_token, or forgotten by a restart or reset) — send the current access token as token`)
+    case 'organization_switch_denied':
+      return simple(`user ${String(ctx.vars.user ?? '')} is not a member of organization "${String(ctx.vars.organization ?? '')}" of ${tenant.id} — switch to one of the tenant's organizations[] that lists the user in members (or has no members list)`)
     case 'malformed_body':
       return simple('the JSON body is not a JSON object — send an object of parameters, or a form body (application/x-www-form-urlencoded)')
     case 'refresh_invalid_scope':

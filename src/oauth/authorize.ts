@@ -21,6 +21,7 @@ import { grantScopes, promptSet } from './scope-policy.js'
 import { pkceFormatProblem } from './pkce.js'
 import { isRedirectUri } from '../lib/redirect-uri.js'
 import { rememberParticipant } from './backchannel-logout.js'
+import { directSuccess, startDirectFlow } from './direct-mode.js'
 
 /** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1). */
 export interface AuthorizationRequest {
@@ -48,6 +49,9 @@ export async function authorizationEndpoint(c: Context<Env>): Promise<Response> 
     const raw = c.req.method === 'POST' ? await readForm(c) : readQuery(c)
     const params = resolvePushedRequest(server, raw)
     const checked = parseAuthorizationRequest(server, params, { pushed: false, onRedirectable: (r) => (req = r) })
+    // response_mode=direct: the user signs in through the API (the `authenticate` route) with a
+    // password, never by the login page's fields sent along
+    if (checked.responseMode === 'direct') return startDirectFlow(c, checked)
     return await signIn(c, checked, completeAuthorization)
   } catch (err) {
     if (!(err instanceof OAuthError)) throw err
@@ -146,6 +150,7 @@ export async function completeAuthorization(c: Context<Env>, req: AuthorizationR
   consumePushedRequest(server, req.params)
   const order = server.spec.authorization.frontChannelFields
   if (order && out.length > 1) out.sort(([a], [b]) => rank(order, a) - rank(order, b))
+  if (req.responseMode === 'direct') return directSuccess(server, out)
   return respondToClient(req.redirectUri, req.responseMode, out)
 }
 

@@ -89,6 +89,9 @@ export type Reason =
   | 'subject_token_invalid'
   | 'unsupported_token_type'
   | 'authing_token_invalid'
+  // the organization_switch grant
+  | 'organization_switch_invalid_token'
+  | 'organization_switch_denied'
 
 /** Reasons found before `client_id` and `redirect_uri` are known good: never redirected to the client. */
 export const NOT_REDIRECTABLE: ReadonlySet<Reason> = new Set<Reason>([

@@ -1,11 +1,17 @@
 import { escapeHtml } from '../server/html.js'
 
 /** How authorization responses travel back to the client (OAuth 2.0 Multiple Response Types, Form Post). */
-export type ResponseMode = 'query' | 'fragment' | 'form_post' | 'web_message'
+export type ResponseMode = 'query' | 'fragment' | 'form_post' | 'web_message' | 'direct'
 
 /** Build the response to `redirectUri` carrying `params` in `mode`. */
 export function respondToClient(redirectUri: string, mode: ResponseMode, params: [string, string][]): Response {
   const headers = { 'cache-control': 'no-store' }
+  if (mode === 'direct') {
+    // response_mode=direct (WSO2 app-native): no browser to send back; an error is JSON to the app
+    // (a success is the profile's `direct.success` body, built by the authorization endpoint)
+    const error = params.some(([k]) => k === 'error')
+    return new Response(JSON.stringify(Object.fromEntries(params)), { status: error ? 400 : 200, headers: { ...headers, 'content-type': 'application/json' } })
+  }
   if (mode === 'web_message') {
     // oidc-provider's web_message mode (used by @authing/web for silent login): post the response
     // to the opener or parent window at the redirect URI's origin.

@@ -30,6 +30,8 @@ export type ApiReason =
   | 'unknown_operation'
   /** A client's public config was asked for an application id the tenant does not have. */
   | 'unknown_application'
+  /** `authenticate`: no open direct-mode flow has this id (unknown, expired, used), or another authenticator was picked. */
+  | 'unknown_flow'
 
 /** One vendor error: HTTP status and body template (vars: `message` — mockidp's plain-words reason). */
 export interface ApiErrorSpec {
@@ -55,6 +57,9 @@ export interface ApiInputSpec {
   token?: string
   /** `application`: the path parameter (`:appId` in the route path) naming the client. Default `appId`. */
   application?: string
+  /** authenticate: path of the flow id, and of the picked authenticator's id. */
+  flow?: string
+  authenticator?: string
   /** Path of a discriminator that must hold one of `values` (e.g. `connection: PASSWORD`), else `unsupported`. */
   require?: { path: string; values: string[] }
 }
@@ -73,10 +78,18 @@ export interface ApiInputSpec {
  *   `sso.authTime`, `sso.expiresAt`); without one, `no_session`.
  * - `logout`: end the browser's session; answer `body` when the route has one (an API call), else
  *   redirect to a registered `redirect_uri` (or show the signed-out page).
+ * - `organizations`: as `tokenStatus`, plus `organizations` — the token user's sub-organizations
+ *   (tenant `organizations`), each rendered from `item` (vars `organization.id`, `.name`, `.handle`, `appHost`).
+ * - `authenticate`: complete a `response_mode=direct` sign-in (`authorization.direct`): the flow id
+ *   at `input.flow`, the authenticator at `input.authenticator`, the account and password at
+ *   `input.account` / `input.password`; answers the profile's `direct.success` (the code) or
+ *   `direct.failure` (wrong password, the flow stays open); an unknown flow is `unknown_flow`.
  * - `refuse`: always answer `errors.unsupported` (an API mockidp knowingly does not serve).
  */
 export interface ApiActionSpec {
-  action: 'static' | 'signIn' | 'tokenStatus' | 'application' | 'session' | 'logout' | 'refuse'
+  action: 'static' | 'signIn' | 'tokenStatus' | 'organizations' | 'application' | 'session' | 'logout' | 'authenticate' | 'refuse'
+  /** organizations: the template of one organization in the list. */
+  item?: unknown
   input?: ApiInputSpec
   /** signIn: scope when none is requested. */
   defaultScope?: string

@@ -41,6 +41,8 @@ export type GrantType =
   | 'urn:ietf:params:oauth:grant-type:token-exchange'
   /** Authing's legacy-token grant: an Authing id_token in `token` for a fresh token set. */
   | 'http://authing.cn/oidc/grant_type/authing_token'
+  /** WSO2's organization switch: an access token (`token`) for one of a sub-organization (`switching_organization`). */
+  | 'organization_switch'
 
 export type ClientAuthMethod =
   | 'client_secret_basic'
@@ -139,6 +141,17 @@ export interface TokenSpec {
 }
 
 /** One authorization server of a vendor (Authing has two: `/oidc` and `/oauth`). */
+/** The profile data of `response_mode=direct` (see `authorization.direct`). */
+export interface DirectModeSpec {
+  ttl: number
+  flowId: IdFormat
+  /** The one authenticator offered: its id, and the params that carry the account and password. */
+  authenticator: { id: string; account: string; password: string }
+  prompt: unknown
+  success: unknown
+  failure: unknown
+}
+
 export interface ServerSpec {
   id: string
   engine?: string
@@ -172,6 +185,15 @@ export interface ServerSpec {
     defaultScope: string
     /** Extra parameters on the success redirect (WSO2's `session_state`). */
     extraParams: Record<string, string>
+    /**
+     * `response_mode=direct` (list it in `responseModes`): the authorization endpoint answers JSON
+     * instead of a login page — a flow the app completes by posting the user's credentials to the
+     * API route whose action is `authenticate` (WSO2's app-native authentication). Bodies are
+     * templates: `prompt` (vars `flowId`, `authnUrl`, `authenticatorId`, `tenant.*`), `success`
+     * (var `authData`: the authorization response's parameters), `failure` (as `prompt`, after a
+     * wrong password). `ttl`: seconds a flow stays open.
+     */
+    direct?: DirectModeSpec
     /**
      * Order of the parameters of an implicit or hybrid response (`code`, `access_token`,
      * `token_type`, `expires_in`, `scope`, `id_token`, `state`, and the `extraParams`); default that order.
@@ -213,6 +235,12 @@ export interface ServerSpec {
   device?: DeviceSpec
   /** RFC 8693 token exchange, where the vendor documents it. */
   tokenExchange?: TokenExchangeSpec
+  /**
+   * The `organization_switch` grant (tenant `organizations`): `claims` are templates (vars
+   * `organization.id`, `organization.name`, `organization.handle`, `tenant.*`) set on the new id and
+   * JWT access token, naming the organization the token is for.
+   */
+  organizationSwitch?: { claims: Record<string, unknown> }
   /**
    * The access token of a client whose `accessTokenFormat` is `"jwt"` (Asgardeo's per-app "Access
    * token type: JWT"): replaces `accessToken` for that client.

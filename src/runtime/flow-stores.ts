@@ -36,9 +36,19 @@ export interface UserCodeRecord {
   exp: number
 }
 
-/** The per-tenant stores of the PAR and device flows. */
+/** A `response_mode=direct` sign-in waiting for the user's credentials (WSO2 app-native authentication). */
+export interface DirectFlowRecord {
+  flowId: string
+  serverId: string
+  /** The authorization request's parameters, as they arrived. */
+  params: [string, string][]
+  exp: number
+}
+
+/** The per-tenant stores of the PAR, device and direct-mode flows. */
 export interface FlowStores {
   pushedRequests: TtlStore<PushedRequestRecord>
+  directFlows: TtlStore<DirectFlowRecord>
   devices: TtlStore<DeviceRecord>
   userCodes: TtlStore<UserCodeRecord>
 }
@@ -74,6 +84,7 @@ export function flowStores(tenant: Tenant): FlowStores {
     })
     s = {
       pushedRequests: new TtlStore(tenant.clock, opts('pushed authorization requests')),
+      directFlows: new TtlStore(tenant.clock, opts('direct-mode sign-ins')),
       devices: new TtlStore(tenant.clock, opts('device authorizations')),
       userCodes: new TtlStore(tenant.clock, opts('device user codes')),
     }

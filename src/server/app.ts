@@ -108,6 +108,13 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
   // CORS outermost: it answers preflights and decorates every response, injected faults included
   for (const server of servers) {
     for (const [name, path] of Object.entries(server.paths)) {
+      // a navigation endpoint, but in response_mode=direct it answers an app's fetch (a simple
+      // form POST) with JSON: only those answers carry CORS headers
+      if (name === 'authorization' && server.spec.authorization.direct !== undefined) {
+        const cors = corsMiddleware(server, 'GET, POST', (res) => (res.headers.get('content-type') ?? '').startsWith('application/json'))
+        for (const p of Array.isArray(path) ? path : [path]) app.use(p, cors)
+        continue
+      }
       const corsMethods = CORS_METHODS[name as EndpointName] ?? endpoints[name as EndpointName].cors
       if (corsMethods === undefined) continue
       const cors = corsMiddleware(server, corsMethods)

@@ -96,11 +96,22 @@ function appendVary(headers: Headers, name: string): void {
  * origin gets no CORS headers, and its preflight a 403 that says what to configure. Every response
  * carries `Vary: Origin` (preflights also vary on `Access-Control-Request-Headers`).
  */
-export function corsMiddleware(server: ServerRuntime, methods: string): MiddlewareHandler<Env> {
+export function corsMiddleware(server: ServerRuntime, methods: string, only?: (res: Response) => boolean): MiddlewareHandler<Env> {
   const baseHeaders = [...ALLOWED_HEADERS, ...server.spec.clientIdHeaders.map((h) => h.toLowerCase())]
   return async function cors(c: Context<Env>, next) {
     const origin = c.req.header('origin')
     const allowed = origin !== undefined && originAllowed(server.tenant, origin)
+    // `only`: decorate just the responses it picks, and answer no preflight (simple requests only)
+    if (only) {
+      await next()
+      if (c.res.type !== 'error' && allowed && only(c.res)) {
+        appendVary(c.res.headers, 'Origin')
+        c.res.headers.set('access-control-allow-origin', origin)
+        c.res.headers.set('access-control-allow-credentials', 'true')
+        c.res.headers.set('access-control-expose-headers', EXPOSED_HEADERS)
+      }
+      return undefined
+    }
     if (c.req.method === 'OPTIONS') {
       const headers = new Headers({ vary: 'Origin, Access-Control-Request-Headers', allow: `${methods}, OPTIONS` })
       if (origin === undefined || c.req.header('access-control-request-method') === undefined) return new Response(null, { status: 204, headers })

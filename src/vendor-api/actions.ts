@@ -22,6 +22,9 @@ import { readQuery } from '../oauth/params.js'
 import { loadKey } from '../keys/keystore.js'
 import { ApiError, at, bearerToken, stringAt, type Json } from './request.js'
 import { rsaPkcs1Decrypt } from './rsa.js'
+import { completeAuthorization, parseAuthorizationRequest, type AuthorizationRequest } from '../oauth/authorize.js'
+import { signIn } from '../oauth/sign-in.js'
+import { closeDirectFlow, directFailure, openDirectFlow, signedInParams } from '../oauth/direct-mode.js'
 import type { ApiActionSpec, ApiSpec } from '../profiles/api.js'
 
 /** Template variables every action offers. */
@@ -231,6 +234,41 @@ export function logoutAction(c: Context<Env>, server: ServerRuntime): Response {
   const res = respondToClient(target, 'query', [])
   res.headers.append('set-cookie', clearedSessionCookie(server, isHttps(c)))
   return res
+}
+
+/**
+ * `authenticate`: the second leg of a `response_mode=direct` sign-in (WSO2 app-native
+ * authentication). The flow's authorization request is checked again, the password verified, and
+ * the sign-in completed as the login page completes it (an SSO session, the code); a wrong password
+ * answers the profile's failure body and leaves the flow open.
+ */
+export async function authenticateAction(c: Context<Env>, server: ServerRuntime, spec: ApiActionSpec, body: Json): Promise<Response> {
+  const tenant = server.tenant
+  const direct = server.spec.authorization.direct
+  const flowId = stringAt(body, spec.input?.flow) ?? ''
+  const flow = direct && flowId ? openDirectFlow(server, flowId) : undefined
+  if (!direct || !flow) throw new ApiError('unknown_flow', `tenant "${tenant.id}" has no open sign-in flow "${flowId.slice(0, 80)}" (unknown, expired after ${direct?.ttl ?? 0} s, or already completed): start again with response_mode=direct at the authorization endpoint`)
+  const picked = stringAt(body, spec.input?.authenticator)
+  if (picked !== direct.authenticator.id) throw new ApiError('unknown_flow', `this flow offers only the authenticator "${direct.authenticator.id}" (username and password), not "${(picked ?? '').slice(0, 80)}"`)
+  const account = stringAt(body, spec.input?.account?.[0])
+  const password = stringAt(body, spec.input?.password)
+  if (!account || password === undefined) throw new ApiError('bad_request', `a password sign-in needs ${spec.input?.account?.[0] ?? 'an account'} and ${spec.input?.password ?? 'a password'}`)
+  const user = tenant.findUser(account)
+  if (!user || !secretEquals(password, user.password ?? DEFAULT_PASSWORD)) {
+    const res = directFailure(c, server, flow.flowId)
+    const why = user ? `wrong password for user "${user.username}"` : `tenant "${tenant.id}" has no user "${account.slice(0, 80)}"`
+    res.headers.set('x-mockidp-reason', why.replace(/[^\x20-\x7e]/g, '?'))
+    return res
+  }
+  let req: AuthorizationRequest
+  try {
+    req = parseAuthorizationRequest(server, signedInParams(flow, user), { pushed: false })
+  } catch (err) {
+    if (err instanceof OAuthError) throw new ApiError('unknown_flow', `the flow's authorization request is no longer valid (${err.reason.replaceAll('_', ' ')}): start again`)
+    throw err
+  }
+  closeDirectFlow(server, flow.flowId)
+  return signIn(c, req, completeAuthorization)
 }
 
 /** `application`: the public view of a registered client (Authing Guard's public-config is one). */

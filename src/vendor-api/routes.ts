@@ -7,7 +7,9 @@ import { stringify } from '../lib/json.js'
 import { renderValue } from '../lib/template.js'
 import { clearedSessionCookie } from '../oauth/session.js'
 import { ApiError, operationName, readJsonBody, stringAt, type Json } from './request.js'
-import { applicationAction, baseVars, endSession, sessionAction, logoutAction, signInAction, tokenStatusAction } from './actions.js'
+import { applicationAction, authenticateAction, baseVars, endSession, sessionAction, logoutAction, signInAction, tokenStatusAction } from './actions.js'
+import { userOrganizations } from '../runtime/organizations.js'
+import type { User } from '../runtime/tenant.js'
 import type { ApiActionSpec, ApiErrorSpec, ApiReason, ApiRouteSpec, ApiSpec } from '../profiles/api.js'
 
 /** One mounted vendor-API route: its full path, method, and the handler. */
@@ -34,6 +36,7 @@ const FALLBACK_STATUS: Record<ApiReason, number> = {
   no_session: 200,
   unknown_operation: 400,
   unknown_application: 404,
+  unknown_flow: 400,
 }
 
 /** The routes of a server's vendor API (`ServerSpec.api`), at the server's tenant root. */
@@ -61,6 +64,7 @@ async function handle(c: Context<Env>, server: ServerRuntime, api: ApiSpec, rout
       return res
     }
     const body = await readJsonBody(c)
+    if (route.action === 'authenticate') return await authenticateAction(c, server, spec, body)
     let input: Json = body
     if (route.graphql) {
       const query = stringAt(body, 'query')
@@ -90,6 +94,11 @@ async function run(c: Context<Env>, server: ServerRuntime, api: ApiSpec, spec: A
       return { ...vars, ...(await signInAction(c, server, api, spec, input, body)) }
     case 'tokenStatus':
       return { ...vars, ...tokenStatusAction(c, server, spec, input) }
+    case 'organizations': {
+      const status = tokenStatusAction(c, server, spec, input)
+      const orgs = userOrganizations(server.tenant, status.user as User)
+      return { ...vars, ...status, organizations: orgs.map((organization) => renderValue(expand(spec.item ?? {}, api), { ...vars, organization })) }
+    }
     case 'session':
       return { ...vars, ...sessionAction(c, server) }
     case 'application':

@@ -72,3 +72,56 @@ describe.each(['/authing/demo', '/genauth/demo'])('hostile input to the vendor A
     expect(((await ok.json()) as { statusCode: number }).statusCode).toBe(200)
   }, 120_000)
 })
+
+// Asgardeo's APIs (SCIM, branding, organizations, app-native /oauth2/authn) and the organization_switch grant
+const ASG = '/asgardeo/t/bifrost'
+const ASG_PATHS = ['/scim2/Me', '/o/scim2/Me', '/scim2/Schemas', '/o/scim2/Schemas', '/api/server/v1/branding-preference/resolve', '/api/server/v1/branding-preference/logo.svg', '/api/users/v1/me/organizations', '/oauth2/authn']
+const ORG_IDS = ['5f0c5e6a-2b7d-4a39-9c1e-7d3b2a8f4e61', 'c2d9e4b7-8a16-4f0e-b5c3-1e6f9a7d2b84', '13a9526a-63fb-4710-beea-fceebfb3833b', '__proto__', '']
+
+describe('hostile input to Asgardeo\'s APIs and the organization_switch grant', () => {
+  it(`never answers 5xx; SCIM errors or Asgardeo JSON; a switch still works after (${RUNS} runs)`, async () => {
+    const idp = makeIdp()
+    const tok = await idp.request(`${ASG}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('z8RB6ysdDZhe4QO0zJAQzKbi6P4a:z0C79zlopx8i7ByOw8K15A9dplYa').toString('base64')}` }, body: 'grant_type=password&username=alice%40bifrost.com&password=alice&scope=openid' })
+    const live = ((await tok.json()) as { access_token: string }).access_token
+    const token = fc.oneof(fc.constant(live), fc.constantFrom('', 'a.b.c', '0b7e7f0e-6f6a-3c59-a9f1-6c0f5b0c0b5e', '%zz'), fc.string({ maxLength: 40 }))
+    const api = fc.record({ kind: fc.constant('api' as const), path: fc.constantFrom(...ASG_PATHS), method: fc.constantFrom('GET', 'POST', 'DELETE'), auth: fc.oneof(token.map((t) => `Bearer ${t}`), fc.string({ maxLength: 30 })), query: fc.string({ maxLength: 30 }), text: body })
+    const grant = fc.record({
+      kind: fc.constant('grant' as const),
+      fields: fc.record({ grant_type: fc.constantFrom('organization_switch', 'organization_switch '), client_id: fc.constantFrom('spa-client', 'z8RB6ysdDZhe4QO0zJAQzKbi6P4a', '', 'nope'), token, switching_organization: fc.oneof(fc.constantFrom(...ORG_IDS), fc.string({ maxLength: 40 })), scope: fc.oneof(fc.constantFrom('openid', 'openid profile email', ''), fc.string({ maxLength: 20 })) }, { requiredKeys: [] }),
+    })
+    const direct = (extra: string) => idp.request(`${ASG}/oauth2/authorize`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `client_id=spa-client&response_type=code&redirect_uri=http%3A%2F%2Flocalhost%3A5173%2Fcallback&scope=openid&response_mode=direct&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256${extra}` })
+    const flowId = ((await (await direct('')).json()) as { flowId: string }).flowId
+    const authn = fc.record({
+      kind: fc.constant('authn' as const),
+      body: fc.record({ flowId: fc.oneof(fc.constant(flowId), scalar), selectedAuthenticator: fc.oneof(fc.record({ authenticatorId: fc.oneof(fc.constant('QmFzaWNBdXRoZW50aWNhdG9yOkxPQ0FM'), scalar), params: fc.oneof(fc.record({ username: fc.oneof(fc.constantFrom('alice@bifrost.com', 'test1'), scalar), password: fc.oneof(fc.constantFrom('x', 'alice'), scalar) }, { requiredKeys: [] }), jsonValue) }, { requiredKeys: [] }), jsonValue) }, { requiredKeys: [] }),
+    })
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(api, grant, authn), async (req) => {
+        let res: Response
+        if (req.kind === 'authn') {
+          res = await idp.request(`${ASG}/oauth2/authn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req.body) })
+        } else if (req.kind === 'api') {
+          res = await idp.request(`${ASG}${req.path}?locale=${encodeURIComponent(req.query)}`, { method: req.method, headers: { authorization: req.auth, 'content-type': 'application/json' }, ...(req.method === 'GET' ? {} : { body: req.text }) })
+        } else {
+          const form = new URLSearchParams(Object.entries(req.fields).filter((e): e is [string, string] => e[1] !== undefined)).toString()
+          res = await idp.request(`${ASG}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form })
+        }
+        expect(res.status).toBeLessThan(500)
+        const type = res.headers.get('content-type') ?? ''
+        const out = await res.text()
+        if (type.startsWith('image/svg+xml')) return
+        expect(type).toMatch(/^application\/json/)
+        const parsed = JSON.parse(out) as Record<string, unknown>
+        if (res.status === 401 && req.kind === 'api' && req.path.includes('scim2')) expect(parsed.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error'])
+        if (req.kind === 'grant' && res.status !== 200) expect(typeof parsed.error).toBe('string')
+        if (req.kind === 'authn') expect(res.status === 200 ? typeof parsed.flowStatus : parsed.code).toMatch(/^(string|ABA-6000[12])$/)
+      }),
+      { numRuns: RUNS, seed: SEED },
+    )
+    const ok = await idp.request(`${ASG}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=organization_switch&client_id=spa-client&token=${live}&switching_organization=${ORG_IDS[0]}&scope=openid` })
+    expect(ok.status).toBe(200)
+    const fresh = ((await (await direct('&state=after')).json()) as { flowId: string }).flowId
+    const signedIn = await idp.request(`${ASG}/oauth2/authn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flowId: fresh, selectedAuthenticator: { authenticatorId: 'QmFzaWNBdXRoZW50aWNhdG9yOkxPQ0FM', params: { username: 'alice@bifrost.com', password: 'alice' } } }) })
+    expect(((await signedIn.json()) as { flowStatus: string }).flowStatus).toBe('SUCCESS_COMPLETED')
+  }, 120_000)
+})

@@ -13,6 +13,7 @@ import { passwordGrant } from './password.js'
 import { tokenExchangeGrant } from './token-exchange.js'
 import { authingTokenGrant } from './authing-token.js'
 import { deviceCodeGrant } from '../device.js'
+import { organizationSwitchGrant } from './organization-switch.js'
 
 // `implicit` is absent: it is an authorization-endpoint flow, unknown to the token endpoint
 const grants: Partial<Record<GrantType, GrantHandler>> = {
@@ -23,6 +24,7 @@ const grants: Partial<Record<GrantType, GrantHandler>> = {
   'urn:ietf:params:oauth:grant-type:device_code': deviceCodeGrant,
   'urn:ietf:params:oauth:grant-type:token-exchange': tokenExchangeGrant,
   'http://authing.cn/oidc/grant_type/authing_token': authingTokenGrant,
+  organization_switch: organizationSwitchGrant,
 }
 
 /**
