@@ -91,7 +91,9 @@ export function rotateKeys(idp: Idp, tenantId: string, opts: RotateKeysOptions =
   const g = body.graceSeconds ?? 0
   if (typeof g !== 'number' || !Number.isInteger(g) || g < 0 || g > 10 * 365 * 86400)
     throw new ConfigError(`keys/rotate.graceSeconds: ${JSON.stringify(g)} must be a whole number of seconds from 0 (replace at once) to ten years`)
-  return tenant.keys.rotate(g)
+  const result = tenant.keys.rotate(g)
+  idp.shared?.keysRotated(tenant.id)
+  return result
 }
 
 /** End the tenant's sessions (a user's, or all), sending back-channel logouts; resolves once every app answered. */

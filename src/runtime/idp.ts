@@ -5,6 +5,7 @@ import type { Profile } from '../profiles/types.js'
 import { Tenant } from './tenant.js'
 import { Journal, JOURNAL_SIZE } from '../journal/journal.js'
 import { FaultSet } from '../faults/faults.js'
+import type { SharedHooks } from './shared-hooks.js'
 
 /** Everything a running mock holds: config, clock, ids and the tenants. */
 export interface Idp {
@@ -35,6 +36,8 @@ export interface Idp {
   changed(): void
   /** Whether something listens to `changed` (the state file). */
   persisted: boolean
+  /** Set with a Redis store: journal, faults, fixtures, clock, keys and reloads shared with the other replicas. */
+  shared?: SharedHooks | undefined
 }
 
 const journalSize = (config: ResolvedConfig): number => (config.journal?.enabled === false ? 0 : (config.journal?.size ?? JOURNAL_SIZE))
