@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { ClientConfig, UserConfig } from './config/types.js'
 import { reloadIdp } from './runtime/reload.js'
+import { attachStore } from './runtime/idp.js'
 import { serve } from './server/serve.js'
 import { controls, openIdp, watchIf, withControls } from './in-process.js'
 import { tlsSource } from './server/tls-source.js'
@@ -68,6 +69,12 @@ export interface StartOptions {
    * `--state`; default: the config's `state.file`, else off). Written on change and on `stop()`.
    */
   stateFile?: string
+  /**
+   * Keep codes, tokens, sessions and revocations in the Redis at this URL (`redis://host:6379/0`),
+   * shared with every other mock given the same URL and `seed` (like the CLI's `--store`; default:
+   * `MOCKIDP_STORE`, the config's `store.redis`, else this process's memory). Needs the `redis` package.
+   */
+  store?: string
   /**
    * Print one line per request (method, path, status, OAuth error and, for a failure, why in plain
    * words with the fix), secrets redacted as in the journal. Off by default here (the CLI has it on):
@@ -199,6 +206,9 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
   if (refusal) throw new ConfigError(`startMockIdp: ${refusal}`)
   const { idp, source } = openIdp(opts)
   const statePath = opts.stateFile ? resolve(opts.stateFile) : idp.config.stateFile
+  if (statePath && idp.config.redisStore)
+    throw new ConfigError('startMockIdp: state.file and store.redis (here stateFile and the Redis store): a state file keeps one process\'s state, while with a Redis store the state already lives in Redis — remove stateFile, or the store')
+  await attachStore(idp)
   // loaded only when asked for: most runs (tests) want a clean start
   const state = statePath ? (await import('./state/state-file.js')).openStateFile(idp, statePath) : undefined
   for (const line of state?.report ?? []) console.log(`mockidp: ${line}`)
@@ -224,6 +234,7 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
       watcher?.close()
       await listening.close()
       state?.close()
+      await idp.redis?.close()
     },
   })
 }

@@ -6,6 +6,7 @@ import { Tenant } from './tenant.js'
 import { Journal, JOURNAL_SIZE } from '../journal/journal.js'
 import { FaultSet } from '../faults/faults.js'
 import type { SharedHooks } from './shared-hooks.js'
+import type { RedisConnection } from '../store/redis/connection.js'
 
 /** Everything a running mock holds: config, clock, ids and the tenants. */
 export interface Idp {
@@ -38,6 +39,23 @@ export interface Idp {
   persisted: boolean
   /** Set with a Redis store: journal, faults, fixtures, clock, keys and reloads shared with the other replicas. */
   shared?: SharedHooks | undefined
+  /**
+   * The Redis that replicas share, when `store.redis` (`--store`, `MOCKIDP_STORE`) is set; made by
+   * {@link attachStore} before the mock serves. Absent: everything lives in this process's memory.
+   */
+  redis?: RedisConnection
+}
+
+/**
+ * Connect the Redis store when the config names one (the client is imported only then). Resolves
+ * once Redis answered or after the connect timeout: the mock starts either way, unhealthy until
+ * Redis is there. Idempotent.
+ */
+export async function attachStore(idp: Idp, log?: (line: string) => void): Promise<void> {
+  const store = idp.config.redisStore
+  if (!store || idp.redis) return
+  const { connectRedis } = await import('../store/redis/connection.js')
+  idp.redis = await connectRedis(store.redis, { prefix: store.prefix, ...(log ? { log } : {}) })
 }
 
 const journalSize = (config: ResolvedConfig): number => (config.journal?.enabled === false ? 0 : (config.journal?.size ?? JOURNAL_SIZE))
