@@ -136,6 +136,8 @@ async function main(argv: string[]): Promise<number> {
     }
     const idp = createIdp(config, profiles)
     await attachStore(idp)
+    // journal, faults, fixtures, clock, keys and reloads shared with the other replicas (loaded only with a Redis store)
+    if (idp.redis) await (await import('./runtime/shared-state.js')).shareState(idp)
     const state = config.stateFile ? (await import('./state/state-file.js')).openStateFile(idp, config.stateFile) : undefined
     for (const line of state?.report ?? []) console.log(`mockidp: ${line}`)
     let tlsNote: string | undefined
@@ -179,6 +181,7 @@ async function main(argv: string[]): Promise<number> {
       state?.flush()
       void listening.close().then(async () => {
         state?.close()
+        await idp.shared?.close().catch(() => {})
         await idp.redis?.close().catch(() => {})
         process.exit(0)
       })

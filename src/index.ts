@@ -209,6 +209,8 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
   if (statePath && idp.config.redisStore)
     throw new ConfigError('startMockIdp: state.file and store.redis (here stateFile and the Redis store): a state file keeps one process\'s state, while with a Redis store the state already lives in Redis — remove stateFile, or the store')
   await attachStore(idp)
+  // journal, faults, fixtures, clock, keys and reloads shared with the other replicas (loaded only with a Redis store)
+  if (idp.redis) await (await import('./runtime/shared-state.js')).shareState(idp)
   // loaded only when asked for: most runs (tests) want a clean start
   const state = statePath ? (await import('./state/state-file.js')).openStateFile(idp, statePath) : undefined
   for (const line of state?.report ?? []) console.log(`mockidp: ${line}`)
@@ -216,8 +218,9 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
   let caFile: string | undefined
   const tls = config.https ? { tls: tlsSource(idp, config.https.dir, config.host, (m) => (caFile = m.caFile)), ...(config.https.httpPort !== undefined ? { httpPort: config.https.httpPort } : {}) } : {}
   const listening = await serve(idp, { port: config.port, host: config.host, log: requestLogFor(opts.log), ...tls })
-  const reload = () => reloadIdp(idp, source, () => listening.update())
-  idp.reload = reload
+  idp.reload = () => reloadIdp(idp, source, () => listening.update())
+  // through idp.reload: with a Redis store it also tells the other replicas
+  const reload = () => idp.reload!()
   const watcher = watchIf(opts, source, reload)
 
   const originOf = (id: string): string => {
@@ -234,6 +237,7 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
       watcher?.close()
       await listening.close()
       state?.close()
+      await idp.shared?.close()
       await idp.redis?.close()
     },
   })

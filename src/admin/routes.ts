@@ -105,6 +105,11 @@ export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
     return fail(c, 500, 'server_error', String((err as Error)?.message ?? err))
   })
   app.notFound((c) => fail(c, 404, 'not_found', `no admin endpoint at ${c.req.method} ${c.req.path}`))
+  // with a Redis store, a change answers once every replica can see it (the next request may go to any)
+  app.use(async (c, next) => {
+    await next()
+    if (c.req.method !== 'GET' && idp.shared) await idp.shared.flush()
+  })
 
   // The console (README: Console): for a browser only, and loaded on first use so that start-up does not pay for it.
   const ui = () => import('../console/routes.js')
@@ -180,7 +185,7 @@ export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
   app.post('/tenants/:tenant/revoke', async (c) => c.json(revokeTokens(idp, c.req.param('tenant'), await optionalBody<RevokeTokensOptions>(c)), 200, NO_STORE))
   app.post('/tenants/:tenant/next-sign-in', async (c) => c.json(nextSignIn(idp, c.req.param('tenant'), await jsonBody<NextSignInOptions>(c)), 201, NO_STORE))
 
-  app.get('/journal', (c) => c.json({ entries: idp.journal.entries(filterOf(c)) }, 200, NO_STORE))
+  app.get('/journal', async (c) => c.json({ entries: await idp.journal.read(filterOf(c)) }, 200, NO_STORE))
   app.delete('/journal', (c) => {
     idp.journal.clear()
     return c.body(null, 204)
