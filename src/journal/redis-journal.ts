@@ -126,8 +126,10 @@ export class RedisJournal extends Journal {
     const block = String(Math.max(50, Math.min(500, Math.floor(this.bus.redis.timeoutMs / 2))))
     while (!this.closed) {
       try {
-        const reply = await this.tail!.sendCommand<[string, [string, string[]][]][] | null>(['XREAD', 'BLOCK', block, 'COUNT', '500', 'STREAMS', this.stream, this.lastId])
-        for (const [, rows] of reply ?? []) for (const row of rows) this.take(row)
+        const reply = await this.tail!.sendCommand<[string, [string, string[]][]][] | Record<string, [string, string[]][]> | null>(['XREAD', 'BLOCK', block, 'COUNT', '500', 'STREAMS', this.stream, this.lastId])
+        // RESP2 answers [[stream, rows]], RESP3 a map of stream to rows
+        const streams = reply === null ? [] : Array.isArray(reply) ? reply.map(([, rows]) => rows) : Object.values(reply)
+        for (const rows of streams) for (const row of rows) this.take(row)
       } catch {
         if (this.closed) return
         await new Promise((r) => setTimeout(r, 200).unref()) // Redis away: the main connection says so; try again

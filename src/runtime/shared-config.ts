@@ -35,6 +35,8 @@ export function configDigest(idp: Idp): string {
  */
 export class SharedConfig {
   private readonly key: string
+  /** The digest of the config this replica runs (taken when it was loaded: the file may have changed since). */
+  private running: string
   private reloadLocal: (() => Promise<string[]>) | undefined
   private applying: Promise<unknown> = Promise.resolve()
 
@@ -45,6 +47,7 @@ export class SharedConfig {
     private readonly after: () => Promise<void>,
   ) {
     this.key = bus.key('config')
+    this.running = configDigest(idp)
     bus.on('reload', (m) => {
       this.applying = this.applying.then(() => this.heard(m as unknown as ConfigVersion))
     })
@@ -62,7 +65,7 @@ export class SharedConfig {
 
   /** Compare this replica's config with the announced one; announce it when none was. */
   async start(): Promise<void> {
-    const mine = configDigest(this.idp)
+    const mine = this.running
     const text = await this.bus.client.get(this.key)
     if (!text) {
       const v: ConfigVersion = { version: 1, digest: mine, replica: this.bus.replica, source: this.idp.config.source }
@@ -83,7 +86,7 @@ export class SharedConfig {
   /** Reload here, then tell the others. */
   private async reload(): Promise<string[]> {
     const dropped = await this.reloadLocal!()
-    const digest = configDigest(this.idp)
+    const digest = (this.running = configDigest(this.idp))
     const version = (await this.bus.client.sendCommand<number>(['EVAL', ANNOUNCE, '1', this.key, digest, this.bus.replica, this.idp.config.source])) ?? 0
     await this.bus.publish('reload', { version, digest, replica: this.bus.replica, source: this.idp.config.source })
     await this.after()
@@ -92,12 +95,12 @@ export class SharedConfig {
 
   /** Another replica reloaded: re-read this replica's file (unless it already has what was announced). */
   private async heard(v: ConfigVersion): Promise<void> {
-    if (configDigest(this.idp) === v.digest) return // the same edit, seen by this replica's own watch
+    if (this.running === v.digest) return // the same edit, already reloaded by this replica's own watch
     if (!this.reloadLocal) return this.bus.log(`mockidp: replica ${v.replica} reloaded its config (version ${v.version}); this mock has no config file to re-read`)
     try {
       const dropped = await this.reloadLocal()
       await this.after()
-      const mine = configDigest(this.idp)
+      const mine = (this.running = configDigest(this.idp))
       if (mine !== v.digest) this.bus.log(this.differs(v, mine))
       else this.bus.log(`mockidp: reloaded ${this.idp.config.source} (config version ${v.version}, announced by replica ${v.replica})${dropped.length ? ` — dropped: ${dropped.join('; ')}` : ''}`)
     } catch (err) {
