@@ -57,8 +57,8 @@ export async function endSessionEndpoint(c: Context<Env>): Promise<Response> {
     }
     const target = params.get('post_logout_redirect_uri')
     if (target !== undefined && (!client || !postLogoutUris(client).includes(target) || !isRedirectUri(target))) throw new OAuthError('end_session_bad_redirect')
-    const session = tenant.sessions.find(sessionHandle(c))
-    const ended = tenant.sessions.end(sessionHandle(c))
+    const session = await tenant.sessions.find(sessionHandle(c))
+    const ended = await tenant.sessions.end(sessionHandle(c))
     // Front-Channel Logout 1.0: the apps' logout URIs load in iframes of this page; Back-Channel
     // Logout 1.0: each app hears it server to server before the browser moves on
     const frames = session ? frontchannelTargets(tenant, session.sid) : []
