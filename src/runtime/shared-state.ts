@@ -39,7 +39,7 @@ export async function shareState(idp: Idp, log?: (line: string) => void): Promis
   }
   bus.on('reset', () => {
     idp.ids.reset()
-    for (const t of idp.tenants) t.loadFixtures()
+    for (const t of idp.tenants) t.resetLocal()
     faults.resetLocal(idp.config.faults ?? [])
     journal.clearLocal()
   })

@@ -218,6 +218,21 @@ export class Tenant {
     }
   }
 
+  /**
+   * A reset another replica made (it cleared the shared store and wrote the fixture codes): forget
+   * this replica's own copies only — run-time fixtures, rotated keys, queued sign-ins — leaving the
+   * shared store alone (clearing it again could drop what was issued since).
+   */
+  resetLocal(): void {
+    this.runtime.users.clear()
+    this.runtime.clients.clear()
+    this.applyFixtures()
+    for (const reset of this.onReset) reset()
+    this.keys.reset()
+    forgetSignIns(this)
+    forgetParticipants(this)
+  }
+
   /** The config's fixture codes as fresh records. */
   private fixtureCodes(): CodeRecord[] {
     const now = Math.floor(this.clock.now() / 1000)
