@@ -24,6 +24,8 @@ export class SharedBus {
   private readonly handlers = new Map<string, (m: BusMessage) => void>()
   private readonly pending = new Set<Promise<unknown>>()
   private sub: RedisClient | undefined
+  private lastFailureLog = 0
+  private failuresUnlogged = 0
   private readonly onMessage = (text: string) => {
     let m: BusMessage
     try {
@@ -83,7 +85,15 @@ export class SharedBus {
     const tracked = p.then(
       (v) => v,
       (err: unknown) => {
-        this.log(`mockidp: a shared write to Redis failed (${(err as Error).message ?? String(err)}); the other replicas may not see it`)
+        // one line per 10 s at most: with Redis away every request would say it (the connection says when it is back)
+        const now = Date.now()
+        if (now - this.lastFailureLog < 10_000) this.failuresUnlogged++
+        else {
+          const more = this.failuresUnlogged ? ` (and ${this.failuresUnlogged} more since the last such line)` : ''
+          this.log(`mockidp: a shared write to Redis failed (${(err as Error).message ?? String(err)})${more}; the other replicas may not see it`)
+          this.lastFailureLog = now
+          this.failuresUnlogged = 0
+        }
         return undefined
       },
     )

@@ -44,12 +44,28 @@ export async function shareState(idp: Idp, log?: (line: string) => void): Promis
     journal.clearLocal()
   })
 
-  await bus.start()
-  await clock.start()
-  await faults.start(idp.config.faults ?? [])
-  await journal.start()
-  await fixtures.load()
-  await config.start()
+  // What the others already share: read at start, and again after an outage (changes published
+  // meanwhile were not heard). A mock whose Redis is not there yet starts anyway (as the store does)
+  // and takes the shared state once it is.
+  let started = false
+  const sync = async () => {
+    await clock.start()
+    await faults.start(idp.config.faults ?? [])
+    await fixtures.load()
+    await config.start()
+  }
+  const first = async () => {
+    await bus.start()
+    await journal.start()
+    await sync()
+    started = true
+  }
+  const say = log ?? ((line: string) => console.error(line))
+  const stopWatching = redis.onStatus((up) => {
+    if (up) (started ? sync() : first()).catch((err: unknown) => say(`mockidp: could not take the shared state from Redis: ${(err as Error).message}`))
+  })
+  if (redis.healthy()) await first()
+  else say('mockidp: Redis is not answering yet; this replica takes the shared journal, faults, fixtures, clock and keys once it does')
   idp.clock = clock
   idp.faults = faults
   idp.journal = journal
@@ -58,6 +74,7 @@ export async function shareState(idp: Idp, log?: (line: string) => void): Promis
     keysRotated: (tenant) => fixtures.keysRotated(tenant),
     flush: () => bus.flush(),
     async close() {
+      stopWatching()
       await config.settled()
       journal.close()
       await bus.close()

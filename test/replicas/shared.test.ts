@@ -171,6 +171,31 @@ describe.skipIf(!HAVE_REDIS)('replicas on one Redis share more than tokens', () 
     expect(((await (await admin(c, '/tenants/authing-demo/users')).json()) as { users: { sub: string }[] }).users.map((u) => u.sub)).not.toContain('u-dave')
   })
 
+  it('a replica started before its Redis serves at once, and takes the shared state once Redis answers', async () => {
+    await redis.kill()
+    const lines: string[] = []
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: unknown) => void lines.push(String(line)))
+    let early: MockIdp
+    try {
+      const t0 = performance.now()
+      early = await start()
+      expect(performance.now() - t0).toBeLessThan(5000)
+      expect(lines.join('\n')).toContain('Redis is not answering yet; this replica takes the shared journal, faults, fixtures, clock and keys once it does')
+    } finally {
+      spy.mockRestore()
+    }
+    await redis.restart()
+    const a = await start()
+    await admin(a, '/clock', { set: '2031-01-01T00:00:00Z' })
+    await admin(a, '/faults', { tenant: 'authing-demo', endpoint: 'jwks', kind: 'status', status: 503 })
+    // the early replica reconnects (backoff up to 2 s), subscribes and reads what was shared meanwhile
+    await expect.poll(async () => (await fetch(`${early.url}${AUTHING}/.well-known/jwks.json`)).status, { timeout: 8000 }).toBe(503)
+    expect(early.getClock().now).toBe('2031-01-01T00:00:00.000Z')
+    // and from then on hears changes as they happen
+    await admin(a, '/clock', { advance: '1d' })
+    await expect.poll(() => early.getClock().now).toBe('2031-01-02T00:00:00.000Z')
+  })
+
   it('a reload at A is seen by B, which re-reads its own file; a replica whose file differs says so', async () => {
     const [a, b] = await pair()
     const cfg = JSON.parse(readFileSync(file, 'utf8')) as { tenants: { id: string; users: { sub: string; username: string }[] }[] }
