@@ -23,7 +23,7 @@ export interface Replica {
 export async function startReplicas(count: number, redisUrl: string, patch: Record<string, unknown> = {}): Promise<Replica[]> {
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()))
   const dir = mkdtempSync(join(tmpdir(), 'mockidp-replicas-'))
-  const cfg = { ...(JSON.parse(readFileSync(join(ROOT, 'mockidp.config.json'), 'utf8')) as Record<string, unknown>), publicUrl: `http://127.0.0.1:${ports[0]}`, backchannelUrl: `http://127.0.0.1:${ports[0]}`, ...patch }
+  const cfg: Record<string, unknown> = { ...(JSON.parse(readFileSync(join(ROOT, 'mockidp.config.json'), 'utf8')) as Record<string, unknown>), publicUrl: `http://127.0.0.1:${ports[0]}`, backchannelUrl: `http://127.0.0.1:${ports[0]}`, ...patch }
   delete cfg.$schema
   const file = join(dir, 'mockidp.config.json')
   writeFileSync(file, JSON.stringify(cfg))
