@@ -67,6 +67,8 @@ export type Reason =
   | 'end_session_bad_hint'
   | 'not_found'
   | 'limit_reached'
+  /** The shared store (Redis) did not answer: `temporarily_unavailable` until it is back. */
+  | 'store_unavailable'
   | 'server_error'
   // implicit and hybrid flows
   | 'authz_unauthorized_response_type'

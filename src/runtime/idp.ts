@@ -7,6 +7,8 @@ import { Journal, JOURNAL_SIZE } from '../journal/journal.js'
 import { FaultSet } from '../faults/faults.js'
 import type { SharedHooks } from './shared-hooks.js'
 import type { RedisConnection } from '../store/redis/connection.js'
+import type { StoresFactory } from './stores.js'
+import { redactUrl } from '../lib/redact-url.js'
 
 /** Everything a running mock holds: config, clock, ids and the tenants. */
 export interface Idp {
@@ -44,6 +46,8 @@ export interface Idp {
    * {@link attachStore} before the mock serves. Absent: everything lives in this process's memory.
    */
   redis?: RedisConnection
+  /** Makes each tenant's shared stores, with `redis` (tenants built by a reload use it too). */
+  stores?: StoresFactory
 }
 
 /**
@@ -54,8 +58,10 @@ export interface Idp {
 export async function attachStore(idp: Idp, log?: (line: string) => void): Promise<void> {
   const store = idp.config.redisStore
   if (!store || idp.redis) return
-  const { connectRedis } = await import('../store/redis/connection.js')
+  const [{ connectRedis }, { redisStores }] = await Promise.all([import('../store/redis/connection.js'), import('./redis-stores.js')])
   idp.redis = await connectRedis(store.redis, { prefix: store.prefix, ...(log ? { log } : {}) })
+  idp.stores = redisStores(idp.redis, store.redis, { now: () => idp.clock.now() })
+  for (const t of idp.tenants) t.useStores(idp.stores)
 }
 
 const journalSize = (config: ResolvedConfig): number => (config.journal?.enabled === false ? 0 : (config.journal?.size ?? JOURNAL_SIZE))
@@ -65,7 +71,12 @@ export function createIdp(config: ResolvedConfig, profiles: Map<string, Profile>
   // ids and stores read the idp's current clock, which a reload may replace
   const now = { now: () => idp.clock.now() }
   const env = () => ({ limits: idp.config.limits, onChange: () => idp.changed() })
-  const build = (cfg: ResolvedConfig, pr: Map<string, Profile>) => cfg.tenants.map((t) => new Tenant(t, pr.get(t.vendor)!, now, idp.ids, env()))
+  const build = (cfg: ResolvedConfig, pr: Map<string, Profile>) =>
+    cfg.tenants.map((t) => {
+      const tenant = new Tenant(t, pr.get(t.vendor)!, now, idp.ids, env())
+      if (idp.stores) tenant.useStores(idp.stores)
+      return tenant
+    })
   let byId = new Map<string, Tenant>()
   let previous: Pick<Idp, 'config' | 'clock' | 'ids' | 'profiles' | 'tenants'> | undefined
   const idp: Idp = {
@@ -135,3 +146,12 @@ export function createIdp(config: ResolvedConfig, profiles: Map<string, Profile>
   byId = new Map(idp.tenants.map((t) => [t.id, t]))
   return idp
 }
+
+/** The store's part of a health answer: healthy unless a shared store is unreachable. */
+export function storeHealth(idp: Idp): { healthy: boolean; report: { kind: 'memory' } | { kind: 'redis'; healthy: boolean; url: string; prefix: string } } {
+  const r = idp.redis
+  if (!r) return { healthy: true, report: { kind: 'memory' } }
+  const healthy = r.healthy()
+  return { healthy, report: { kind: 'redis', healthy, url: redactUrl(idp.config.redisStore!.redis), prefix: r.prefix } }
+}
+

@@ -1,4 +1,5 @@
 import type { createClient } from 'redis'
+import { redactUrl } from '../../lib/redact-url.js'
 
 /** The node-redis client type as `createClient()` makes it (RESP2, no modules used). */
 export type RedisClient = ReturnType<typeof createClient>
@@ -33,8 +34,7 @@ export interface ConnectOptions {
 /** Default per-command timeout: a request waits at most this long for a dead Redis. */
 export const REDIS_TIMEOUT_MS = 1000
 
-/** The URL with its password hidden, for log lines. */
-export const redactUrl = (url: string): string => url.replace(/\/\/([^@/]*)@/, (_, auth: string) => `//${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`)
+export { redactUrl }
 
 /**
  * Connect to Redis at `url` (`redis://` or `rediss://`). Resolves once the server answered, or after

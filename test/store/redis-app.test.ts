@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createClient } from 'redis'
+import { startMockIdp, type MockIdp } from '../../src/index.js'
+import { HAVE_REDIS, requireRedis, startRedis, type TestRedis } from '../helpers/redis.js'
+import { TENANTS } from '../helpers/idp.js'
+
+// startMockIdp({ store }) in process against a real redis-server: what lands in Redis, and how.
+requireRedis('test/store/redis-app.test.ts')
+
+const ASG = TENANTS.find((t) => t.id === 'asgardeo-demo')!
+let redis: TestRedis
+let raw: ReturnType<typeof createClient>
+beforeAll(async () => {
+  if (!HAVE_REDIS) return
+  redis = await startRedis()
+  raw = createClient({ url: redis.url })
+  await raw.connect()
+})
+afterAll(async () => {
+  await raw?.close()
+  await redis?.stop()
+})
+
+const codeAt = async (idp: MockIdp): Promise<string> => {
+  const q = new URLSearchParams({ response_type: 'code', client_id: ASG.clientId, redirect_uri: ASG.redirectUri, scope: ASG.scope, login_hint: 'test1' })
+  const res = await fetch(`${idp.url}${ASG.authorize}?${q}`, { redirect: 'manual' })
+  return new URL(res.headers.get('location')!).searchParams.get('code')!
+}
+
+describe.skipIf(!HAVE_REDIS)('a Redis-backed mock', () => {
+  it('stores a code under mockidp:<tenant>:code: with PX = the profile\'s code lifetime (Asgardeo: 300 s)', async () => {
+    const idp = await startMockIdp({ store: redis.url, env: {} })
+    try {
+      const code = await codeAt(idp)
+      expect(code).toMatch(/^[0-9a-f-]{36}$/)
+      const ttl = await raw.pTTL(`mockidp:asgardeo-demo:code:${code}`)
+      expect(ttl).toBeGreaterThan(298_000)
+      expect(ttl).toBeLessThanOrEqual(300_000)
+      // nothing of the tenant lives outside its prefix
+      const keys = await raw.keys('*')
+      expect(keys.length).toBeGreaterThan(0)
+      for (const k of keys) expect(k).toMatch(/^mockidp:[a-z]+-demo:(code|session|rt|at|jti|fam|famx|par|device|usercode):/)
+      expect(keys).toContain(`mockidp:asgardeo-demo:code:${code}`)
+    } finally {
+      await idp.stop()
+    }
+  })
+
+  it('store.prefix keeps two deployments apart in one Redis; a reset clears only its own', async () => {
+    const teamA = await startMockIdp({ store: redis.url, config: { store: { prefix: 'team-a:' } } as never, env: {} })
+    const teamB = await startMockIdp({ store: redis.url, config: { store: { prefix: 'team-b:' } } as never, env: {} })
+    try {
+      const code = await codeAt(teamA)
+      expect(await raw.exists(`team-a:asgardeo-demo:code:${code}`)).toBe(1)
+      // team B's mock does not know team A's code
+      const res = await fetch(`${teamB.url}${ASG.token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: ASG.redirectUri, client_id: ASG.clientId, client_secret: ASG.clientSecret }) })
+      expect(res.status).toBe(400)
+      const other = await codeAt(teamB)
+      teamA.reset()
+      await new Promise((r) => setTimeout(r, 100))
+      expect(await raw.exists(`team-a:asgardeo-demo:code:${code}`)).toBe(0)
+      expect(await raw.exists(`team-b:asgardeo-demo:code:${other}`)).toBe(1)
+    } finally {
+      await Promise.all([teamA.stop(), teamB.stop()])
+    }
+  })
+
+  it('a write Redis refuses at its maxmemory is limit_reached (429 temporarily_unavailable naming maxmemory), not an eviction', async () => {
+    const idp = await startMockIdp({ store: redis.url, env: {} })
+    await raw.configSet('maxmemory', '1')
+    try {
+      const q = new URLSearchParams({ response_type: 'code', client_id: ASG.clientId, redirect_uri: ASG.redirectUri, scope: ASG.scope, login_hint: 'test1', state: 'full' })
+      const res = await fetch(`${idp.url}${ASG.authorize}?${q}`, { redirect: 'manual' })
+      const loc = new URL(res.headers.get('location')!)
+      expect([loc.searchParams.get('error'), loc.searchParams.get('state')]).toEqual(['temporarily_unavailable', 'full'])
+      expect(loc.searchParams.get('error_description')).toMatch(/refused the write: it holds its maxmemory .*nothing live was evicted/)
+      const tok = await fetch(`${idp.url}${ASG.token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: ASG.clientId, client_secret: ASG.clientSecret }) })
+      const body = (await tok.json()) as Record<string, string>
+      expect([tok.status, body.error]).toEqual([429, 'temporarily_unavailable'])
+      expect(body.error_description).toContain('maxmemory')
+    } finally {
+      await raw.configSet('maxmemory', '0')
+      await idp.stop()
+    }
+  })
+})
