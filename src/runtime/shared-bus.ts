@@ -21,9 +21,16 @@ export class SharedBus {
   /** This replica, as other replicas' log lines name it: host name, process id and a short random tag. */
   readonly replica: string
   readonly channel: string
-  private readonly handlers = new Map<string, (m: BusMessage) => void>()
+  private readonly handlers = new Map<string, (m: BusMessage) => void | Promise<unknown>>()
+  /** Changes still being applied (a reload re-reads a file): a barrier is acknowledged after them. */
+  private applying: Promise<unknown> = Promise.resolve()
   private readonly pending = new Set<Promise<unknown>>()
   private sub: RedisClient | undefined
+  private readonly ackChannel: string
+  /** Something was sent since the last barrier (a flush then waits for the others to apply it). */
+  private dirty = false
+  private barriers = 0
+  private readonly waiting = new Map<string, { need: number; got: number; done: () => void }>()
   private lastFailureLog = 0
   private failuresUnlogged = 0
   private readonly onMessage = (text: string) => {
@@ -34,11 +41,28 @@ export class SharedBus {
       return // not ours
     }
     if (m.from === this.replica) return
+    if (m.kind === 'barrier') {
+      // every message before it on the channel is applied (handlers run in order, synchronously): say so
+      void this.applying.then(() => this.client.publish(this.ackChannel, JSON.stringify({ to: m.from, id: m.id }))).catch(() => undefined)
+      return
+    }
     try {
-      this.handlers.get(m.kind)?.(m)
+      const applying = this.handlers.get(m.kind)?.(m)
+      if (applying) this.applying = Promise.all([this.applying, applying.catch(() => undefined)])
     } catch (err) {
       this.log(`mockidp: could not apply a ${m.kind} change from replica ${m.from}: ${(err as Error).message}`)
     }
+  }
+  private readonly onAck = (text: string) => {
+    let a: { to?: string; id?: string }
+    try {
+      a = JSON.parse(text) as { to?: string; id?: string }
+    } catch {
+      return
+    }
+    if (a.to !== this.replica || typeof a.id !== 'string') return
+    const w = this.waiting.get(a.id)
+    if (w && ++w.got >= w.need) w.done()
   }
 
   constructor(
@@ -49,6 +73,7 @@ export class SharedBus {
     const tag = createHash('sha256').update(`${Math.random()}${process.hrtime.bigint()}`).digest('hex').slice(0, 6)
     this.replica = `${hostname()}:${process.pid}:${tag}`
     this.channel = `${redis.prefix}bus`
+    this.ackChannel = `${redis.prefix}bus:ack`
   }
 
   /** A key under the connection's prefix. */
@@ -65,15 +90,17 @@ export class SharedBus {
   async start(): Promise<void> {
     this.sub = await this.redis.subscriber()
     await this.sub.subscribe(this.channel, this.onMessage)
+    await this.sub.subscribe(this.ackChannel, this.onAck)
   }
 
   /** Handle messages of one kind (one handler per kind). */
-  on(kind: string, handler: (m: BusMessage) => void): void {
+  on(kind: string, handler: (m: BusMessage) => void | Promise<unknown>): void {
     this.handlers.set(kind, handler)
   }
 
   /** Tell the other replicas; the returned promise is also tracked by {@link flush}. */
   publish(kind: string, body: Record<string, unknown> = {}): Promise<unknown> {
+    this.dirty = true
     return this.track(this.client.publish(this.channel, JSON.stringify({ ...body, kind, from: this.replica })))
   }
 
@@ -82,6 +109,7 @@ export class SharedBus {
    * its failure is logged, never thrown at a request; {@link flush} waits for it.
    */
   track<T>(p: Promise<T>): Promise<T | undefined> {
+    this.dirty = true
     const tracked = p.then(
       (v) => v,
       (err: unknown) => {
@@ -102,14 +130,41 @@ export class SharedBus {
     return tracked
   }
 
-  /** Wait for every tracked write (the admin API answers after it, so the next request, at any replica, sees the change). */
-  async flush(): Promise<void> {
+  /**
+   * Wait for every tracked write, then until every other replica has applied what was published
+   * (a barrier message each acknowledges; at most `timeoutMs`, so that a replica going away stalls
+   * nothing). The admin API answers after it: the next request, at any replica, sees the change.
+   */
+  async flush(timeoutMs = 500): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending])
+    if (!this.dirty || !this.sub) return
+    this.dirty = false
+    const id = `${this.replica}#${++this.barriers}`
+    let done!: () => void
+    const acked = new Promise<void>((resolve) => (done = resolve))
+    const w = { need: Number.POSITIVE_INFINITY, got: 0, done }
+    this.waiting.set(id, w)
+    try {
+      // the reply counts every subscriber, this replica's own included
+      const heard = await this.client.publish(this.channel, JSON.stringify({ kind: 'barrier', from: this.replica, id }))
+      w.need = heard - 1
+      if (w.got >= w.need) return
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([acked, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))])
+      clearTimeout(timer)
+    } catch {
+      // Redis away: nothing more to wait for
+    } finally {
+      this.waiting.delete(id)
+    }
   }
 
   /** Stop hearing other replicas (the connection itself is closed by its owner). */
   async close(): Promise<void> {
     await this.flush()
-    if (this.sub?.isOpen) await this.sub.unsubscribe(this.channel, this.onMessage).catch(() => undefined)
+    if (this.sub?.isOpen) {
+      await this.sub.unsubscribe(this.channel, this.onMessage).catch(() => undefined)
+      await this.sub.unsubscribe(this.ackChannel, this.onAck).catch(() => undefined)
+    }
   }
 }

@@ -48,9 +48,7 @@ export class SharedConfig {
   ) {
     this.key = bus.key('config')
     this.running = configDigest(idp)
-    bus.on('reload', (m) => {
-      this.applying = this.applying.then(() => this.heard(m as unknown as ConfigVersion))
-    })
+    bus.on('reload', (m) => (this.applying = this.applying.then(() => this.heard(m as unknown as ConfigVersion))))
     // `idp.reload` is set by whoever serves the mock, after this: wrap whatever it is set to
     const self = this
     Object.defineProperty(idp, 'reload', {

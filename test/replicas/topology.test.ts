@@ -112,7 +112,8 @@ describe.skipIf(!HAVE_REDIS)('two CLI replicas on one Redis behind a round-robin
     const redirectUri = 'http://localhost:3000/callback'
     const verifier = randomBytes(32).toString('base64url')
     const challenge = createHash('sha256').update(verifier).digest('base64url')
-    const authz = { client_id: client.client_id, redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile email offline_access', state: 'st-1', nonce: 'n-1', code_challenge: challenge, code_challenge_method: 'S256' }
+    // prompt=consent: Authing keeps offline_access (so issues a refresh token) only with it
+    const authz = { client_id: client.client_id, redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile email offline_access', prompt: 'consent', state: 'st-1', nonce: 'n-1', code_challenge: challenge, code_challenge_method: 'S256' }
     const formPost = (fields: Record<string, string>, headers: Record<string, string> = {}): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields).toString(), redirect: 'manual' })
 
     // 1 discovery (replica A): the issuer names the proxy, whichever replica answers
