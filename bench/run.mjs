@@ -405,9 +405,21 @@ async function startRedisServer() {
 const REDIS_ROWS = [
   { id: 'token-memory-1', kind: 'token', replicas: 0, req: REQ.asgardeoCc, note: 'Asgardeo client_credentials (opaque, stored), one in-memory process' },
   { id: 'token-redis-2', kind: 'token', replicas: 2, req: REQ.asgardeoCc, note: 'the same, two replicas on one Redis, requests alternate' },
+  { id: 'token-redis-2-nojournal', kind: 'token', replicas: 2, req: REQ.asgardeoCc, noJournal: true, note: 'the same with journal.enabled false: the shared journal\'s share of the cost' },
   { id: 'flow-memory-1', kind: 'flow', replicas: 0, req: REQ.pingoneCc, flow: FLOW[0].flow, note: 'PingOne code flow, one in-memory process' },
   { id: 'flow-redis-2', kind: 'flow', replicas: 2, req: REQ.pingoneCc, flow: FLOW[0].flow, note: 'the same, authorize at one replica, token at the other' },
 ]
+
+/** The default config with the journal off (written to a temp file once). */
+let noJournalFile
+function noJournalConfig() {
+  if (noJournalFile) return noJournalFile
+  const cfg = JSON.parse(readFileSync(join(ROOT, 'mockidp.config.json'), 'utf8'))
+  cfg.journal = { ...cfg.journal, enabled: false }
+  noJournalFile = join(tmpdir(), `mockidp-bench-nojournal-${process.pid}.json`)
+  writeFileSync(noJournalFile, JSON.stringify(cfg))
+  return noJournalFile
+}
 
 async function benchRedis() {
   const redis = await startRedisServer()
@@ -417,9 +429,10 @@ async function benchRedis() {
       for (const t of rotate(REDIS_ROWS, r)) {
         await redis.flush() // same seed, fresh processes: every round issues the same values again
         const env = t.replicas ? { MOCKIDP_STORE: redis.url } : {}
+        const args = ['--no-watch', ...(t.noJournal ? ['--config', noJournalConfig()] : [])]
         const started = []
         try {
-          for (let k = 0; k < Math.max(1, t.replicas); k++) started.push(await startReady('mockidp', t.req, [], ['--no-watch'], { env }))
+          for (let k = 0; k < Math.max(1, t.replicas); k++) started.push(await startReady('mockidp', t.req, [], args, { env }))
           // the readiness probes issued tokens; a flush would drop what the replicas share (config, faults): keep them
           const spec = t.kind === 'token' ? tokenSpec(t) : flowSpec(t)
           const res = await runLoadgen({ ports: started.map((s) => s.port), serverPids: started.map((s) => s.child.pid), connections: CONNECTIONS, warmupMs: CFG.warmupMs, durationMs: t.kind === 'token' ? CFG.tokenMs : CFG.flowMs, ...spec })
@@ -450,7 +463,7 @@ async function benchRedis() {
     }
   }
   const ratio = (a, b) => median(samples[a].map((s, i) => s.rate / samples[b][i].rate))
-  return { targets, ratios: { tokenRedis2OverMemory1: ratio('token-redis-2', 'token-memory-1'), flowRedis2OverMemory1: ratio('flow-redis-2', 'flow-memory-1') } }
+  return { targets, ratios: { tokenRedis2OverMemory1: ratio('token-redis-2', 'token-memory-1'), tokenRedis2NoJournalOverMemory1: ratio('token-redis-2-nojournal', 'token-memory-1'), flowRedis2OverMemory1: ratio('flow-redis-2', 'flow-memory-1') } }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -651,8 +664,8 @@ if (result.token) loadTable(`2. Token endpoint, ${CONNECTIONS} keep-alive connec
 if (result.codeFlow) loadTable(`3. Code flow (authorize → 302/303 → token), ${CONNECTIONS} connections, ${CFG.flowRounds} × ${CFG.flowMs / 1000} s (medians)`, result.codeFlow, 'flows/s')
 if (result.redisStore) {
   loadTable(`5. Redis store: two replicas on one redis-server vs one in-memory process, ${CONNECTIONS} connections, ${CFG.redisRounds} rounds (medians; rate: req/s or flows/s, CPU summed over replicas)`, result.redisStore, 'rate')
-  const { tokenRedis2OverMemory1: t, flowRedis2OverMemory1: fl } = result.redisStore.ratios
-  lines.push(`   ratio, two replicas on Redis / one in-memory process: token ${f(t, 3)}×, code flow ${f(fl, 3)}× (medians of per-round ratios)`)
+  const { tokenRedis2OverMemory1: t, tokenRedis2NoJournalOverMemory1: tn, flowRedis2OverMemory1: fl } = result.redisStore.ratios
+  lines.push(`   ratio, two replicas on Redis / one in-memory process: token ${f(t, 3)}× (journal off: ${f(tn, 3)}×), code flow ${f(fl, 3)}× (medians of per-round ratios)`)
 }
 if (result.rss) {
   lines.push('', `4. mockidp RSS, ${result.rss.path}`)
