@@ -137,13 +137,29 @@ export class RedisJournal extends Journal {
     }
   }
 
-  /** One stream row into this replica's copy (its own rows too: the stream's order is the journal's). */
+  /**
+   * One stream row into this replica's copy (its own rows too: the stream's order is the journal's).
+   * Kept as text until someone reads it — every replica hears every row, few rows are ever read —
+   * unless a console is listening live.
+   */
   private take([id, fields]: [string, string[]]): void {
     this.lastId = id
     const f: Record<string, string> = {}
     for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!
-    const raw = this.restore(Number(f.s), f.e)
-    if (raw) this.insert(raw)
+    const seq = Number(f.s)
+    const text = f.e
+    let decoded: JournalEntry | undefined
+    const restore = () => {
+      const raw = this.restore(seq, text)
+      return raw ? (raw.decoded ?? decodeEntry(raw)) : { seq, time: '', method: '', path: '', status: 0, query: {} }
+    }
+    const lazy = {
+      seq,
+      get decoded(): JournalEntry {
+        return (decoded ??= restore())
+      },
+    }
+    this.insert(lazy as unknown as RawEntry)
   }
 
   /** A raw entry from its stream form, its server this replica's own of the same ids. */
@@ -190,7 +206,7 @@ export class RedisJournal extends Journal {
     entry.at = this.clock.now()
     const text = JSON.stringify(portable(entry))
     return this.bus
-      .track(this.bus.client.sendCommand(['EVAL', APPEND, '2', this.stream, this.seqKey, String(this.capacity), text]))
+      .track(this.bus.evalScript(APPEND, [this.stream, this.seqKey], [String(this.capacity), text]))
       .then(() => undefined)
   }
 

@@ -85,7 +85,7 @@ export class SharedConfig {
   private async reload(): Promise<string[]> {
     const dropped = await this.reloadLocal!()
     const digest = (this.running = configDigest(this.idp))
-    const version = (await this.bus.client.sendCommand<number>(['EVAL', ANNOUNCE, '1', this.key, digest, this.bus.replica, this.idp.config.source])) ?? 0
+    const version = (await this.bus.evalScript<number>(ANNOUNCE, [this.key], [digest, this.bus.replica, this.idp.config.source])) ?? 0
     await this.bus.publish('reload', { version, digest, replica: this.bus.replica, source: this.idp.config.source })
     await this.after()
     return dropped
