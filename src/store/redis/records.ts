@@ -214,6 +214,50 @@ export class RedisFamilies implements FamilyStore {
   }
 }
 
+/**
+ * Small maps kept beside records (which clients took part in a session): a hash per key, one field
+ * per member, the whole hash living `pxMs` from its last addition.
+ */
+export class RedisMaps {
+  private readonly keyPrefix: string
+
+  constructor(
+    private readonly ctx: RedisContext,
+    kind: string,
+  ) {
+    this.keyPrefix = `${ctx.keyPrefix}${kind}:`
+  }
+
+  async set(key: string, field: string, value: unknown, pxMs: number): Promise<void> {
+    try {
+      await this.ctx.conn.client.multi().hSet(this.keyPrefix + key, field, JSON.stringify(value)).pExpire(this.keyPrefix + key, pxMs).exec()
+    } catch (err) {
+      throw this.ctx.fail(err)
+    }
+  }
+
+  async all<T>(key: string): Promise<Map<string, T>> {
+    try {
+      return toMap<T>(await this.ctx.conn.client.hGetAll(this.keyPrefix + key))
+    } catch (err) {
+      throw this.ctx.fail(err)
+    }
+  }
+
+  /** Read and remove in one step (of two replicas ending one session, one gets the members). */
+  async take<T>(key: string): Promise<Map<string, T> | undefined> {
+    const m = toMap<T>(await runScript(this.ctx, 'take', [this.keyPrefix + key], []))
+    return m.size ? m : undefined
+  }
+}
+
+function toMap<T>(hash: unknown): Map<string, T> {
+  const pairs: [string, string][] = Array.isArray(hash)
+    ? Array.from({ length: hash.length / 2 }, (_, i) => [String(hash[2 * i]), String(hash[2 * i + 1])])
+    : Object.entries((hash ?? {}) as Record<string, string>)
+  return new Map(pairs.map(([k, v]) => [k, JSON.parse(v) as T]))
+}
+
 /** Escape a KEYS/SCAN glob's special characters. */
 const globEscape = (s: string): string => s.replace(/[*?[\]\\]/g, (ch) => `\\${ch}`)
 
