@@ -130,7 +130,7 @@ export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
 
   app.get('/health', (c) => {
     const store = storeHealth(idp)
-    const body = { status: store.healthy ? 'ok' : 'unhealthy', tenants: idp.tenants.map((t) => t.id), journal: { size: idp.journal.size, capacity: idp.journal.capacity }, faults: idp.faults.size, store: store.report }
+    const body = { status: store.healthy ? 'ok' : 'unhealthy', tenants: idp.tenants.map((t) => t.id), journal: { size: idp.journal.size, capacity: idp.journal.capacity }, faults: idp.faults.size, ...(idp.redis ? { store: store.report } : {}) }
     return c.json(body, store.healthy ? 200 : 503, NO_STORE)
   })
   app.post('/reset', (c) => {

@@ -137,7 +137,7 @@ export async function completeAuthorization(c: Context<Env>, req: AuthorizationR
   const server = c.get('server')
   const types = req.responseType.split(' ')
   const out: [string, string][] = []
-  rememberParticipant(server, session.sid, req.client.clientId, c.get('origin'))
+  await rememberParticipant(server, session.sid, req.client.clientId, c.get('origin'))
   const code = types.includes('code') ? await issueCode(c, req, user, session) : undefined
   if (code !== undefined) out.push(['code', code])
   if (types.includes('token') || types.includes('id_token')) out.push(...(await frontChannelParams(c, req, user, session, code)))

@@ -61,7 +61,7 @@ export async function endSessionEndpoint(c: Context<Env>): Promise<Response> {
     const ended = await tenant.sessions.end(sessionHandle(c))
     // Front-Channel Logout 1.0: the apps' logout URIs load in iframes of this page; Back-Channel
     // Logout 1.0: each app hears it server to server before the browser moves on
-    const frames = session ? frontchannelTargets(tenant, session.sid) : []
+    const frames = session ? await frontchannelTargets(tenant, session.sid) : []
     if (session) await notifySessionEnded(tenant, session, 'logout')
     const state = params.get('state')
     const redirect = target === undefined ? undefined : respondToClient(target, 'query', state === undefined ? [] : [['state', state]])

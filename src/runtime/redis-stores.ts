@@ -1,9 +1,10 @@
 import type { Clock } from '../lib/clock.js'
 import { OAuthError } from '../oauth/errors.js'
 import { redactUrl, type RedisConnection } from '../store/redis/connection.js'
-import { clearTenant, RedisFamilies, RedisRecords, type RedisContext } from '../store/redis/records.js'
+import { clearTenant, RedisFamilies, RedisMaps, RedisRecords, type RedisContext } from '../store/redis/records.js'
 import type { Expiring } from '../store/types.js'
-import type { FlowRecordStores, StoresFactory } from './stores.js'
+import type { FlowRecordStores, SharedParticipant, StoresFactory } from './stores.js'
+import { SESSION_TTL } from './sessions.js'
 import type { AccessRecord, RefreshRecord } from './records.js'
 
 /**
@@ -43,6 +44,7 @@ export function redisStores(conn: RedisConnection, url: string, clock: Clock): S
     const accessTokens = records<AccessRecord>('at')
     const revokedJtis = records<{ exp: number }>('jti')
     let flows: FlowRecordStores | undefined
+    const parts = new RedisMaps(ctx, 'participants')
     return {
       kind: 'redis',
       codes: records('code'),
@@ -55,6 +57,12 @@ export function redisStores(conn: RedisConnection, url: string, clock: Clock): S
       assertRoom: () => {},
       flows: () => (flows ??= { pushedRequests: records('par'), devices: records('device'), userCodes: records('usercode') }),
       clear: () => clearTenant(ctx),
+      // a session's participants live as long as a session can
+      participants: {
+        add: (sid, clientId, p) => parts.set(sid, clientId, p, SESSION_TTL * 1000),
+        list: (sid) => parts.all<SharedParticipant>(sid),
+        take: (sid) => parts.take<SharedParticipant>(sid),
+      },
     }
   }
 }

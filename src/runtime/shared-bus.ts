@@ -87,18 +87,13 @@ export class SharedBus {
   }
 
   /**
-   * Run a Lua script by its SHA-1 (EVALSHA: the body is sent once, not with every request), loading
-   * it with EVAL when Redis does not know it (first use, or a restarted Redis).
+   * Run a Lua script: one EVAL, so it keeps its place among this connection's commands (an EVALSHA
+   * with a NOSCRIPT fallback would re-send it after commands issued meanwhile — a fault added, then
+   * the barrier that says every replica has it, could then arrive in the wrong order).
    */
   evalScript<T>(lua: string, keys: string[], args: string[]): Promise<T> {
-    const sha = (this.shas.get(lua) ?? this.shas.set(lua, createHash('sha1').update(lua).digest('hex')).get(lua))!
-    const tail = [String(keys.length), ...keys, ...args]
-    return this.client.sendCommand<T>(['EVALSHA', sha, ...tail]).catch((err: unknown) => {
-      if (!String((err as Error)?.message ?? err).startsWith('NOSCRIPT')) throw err
-      return this.client.sendCommand<T>(['EVAL', lua, ...tail])
-    })
+    return this.client.sendCommand<T>(['EVAL', lua, String(keys.length), ...keys, ...args])
   }
-  private readonly shas = new Map<string, string>()
 
   /** Start hearing other replicas (resolves once subscribed). */
   async start(): Promise<void> {

@@ -2,6 +2,7 @@ import type { FamilyStore, RecordStore } from '../store/types.js'
 import type { AccessRecord, CodeRecord, RefreshRecord } from './records.js'
 import type { SessionRecord } from './sessions.js'
 import type { DeviceRecord, PushedRequestRecord, UserCodeRecord } from './flow-stores.js'
+import type { Participant } from './participants.js'
 
 /**
  * Everything a tenant keeps for its flows, behind one interface: the tenant's in-memory stores
@@ -29,6 +30,22 @@ export interface TenantStores {
   flows(): FlowRecordStores
   /** Forget every record of the tenant (a reset; in memory the tenant clears its own stores). */
   clear(): Promise<void>
+  /**
+   * Which clients took part in each session (back-channel and front-channel logout), when they
+   * are shared; absent in memory, where runtime/participants.ts keeps them beside the tenant.
+   */
+  participants?: SharedParticipants
+}
+
+/** A participant as shared between replicas: where its tokens came from (the server is found by id). */
+export type SharedParticipant = Omit<Participant, 'server'>
+
+/** The participants of sessions in a shared store, by sid then client id. */
+export interface SharedParticipants {
+  add(sid: string, clientId: string, p: SharedParticipant): Promise<void>
+  list(sid: string): Promise<Map<string, SharedParticipant>>
+  /** Read and forget (a session ended): of concurrent takers one gets them. */
+  take(sid: string): Promise<Map<string, SharedParticipant> | undefined>
 }
 
 /** The per-tenant stores of the PAR and device flows. */

@@ -84,4 +84,43 @@ describe.skipIf(!HAVE_REDIS)('a Redis-backed mock', () => {
       await idp.stop()
     }
   })
+
+  it('createCode stays synchronous: the write goes out at once, the next request redeems it, and another replica then finds it used', async () => {
+    const one = await startMockIdp({ store: redis.url, env: {} })
+    const two = await startMockIdp({ store: redis.url, env: {} })
+    try {
+      const code = one.tenant(ASG.id).createCode({ clientId: ASG.clientId, redirectUri: ASG.redirectUri, user: 'test1', scope: 'openid' })
+      expect(typeof code).toBe('string')
+      const redeem = (idp: MockIdp) =>
+        fetch(`${idp.url}${ASG.token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: ASG.redirectUri, client_id: ASG.clientId, client_secret: ASG.clientSecret }) })
+      // this process's next command comes after the write on the same connection: redeemable at once
+      const first = await redeem(one)
+      expect([first.status, await first.text()]).toEqual([200, expect.stringContaining('access_token')])
+      const again = await redeem(two)
+      expect([again.status, ((await again.json()) as Record<string, string>).error]).toEqual([400, 'invalid_grant'])
+    } finally {
+      await Promise.all([one.stop(), two.stop()])
+    }
+  })
+
+  it('config codes are shared: one redeemed at one mock is used at the other, and a second mock starting does not bring it back', async () => {
+    const config = { tenants: [{ id: ASG.id, codes: [{ code: 'fixture-code-1', clientId: ASG.clientId, redirectUri: ASG.redirectUri, user: 'test1', scope: 'openid' }] }] } as never
+    const one = await startMockIdp({ store: redis.url, config, env: {} })
+    try {
+      const redeem = (idp: MockIdp) =>
+        fetch(`${idp.url}${ASG.token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code: 'fixture-code-1', redirect_uri: ASG.redirectUri, client_id: ASG.clientId, client_secret: ASG.clientSecret }) })
+      expect((await redeem(one)).status).toBe(200)
+      const two = await startMockIdp({ store: redis.url, config, env: {} })
+      try {
+        expect((await redeem(two)).status).toBe(400)
+        // a reset starts the shared state over: the fixture code is usable again, everywhere
+        two.reset()
+        expect((await redeem(one)).status).toBe(200)
+      } finally {
+        await two.stop()
+      }
+    } finally {
+      await one.stop()
+    }
+  })
 })

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { Clock } from '../../lib/clock.js'
 import type { Expiring, FamilyMember, FamilyStore, RecordStore } from '../types.js'
 import type { RedisConnection } from './connection.js'
@@ -11,7 +10,12 @@ import type { RedisConnection } from './connection.js'
  * nothing here reads a record into Node and writes it back.
  */
 
-/** Lua scripts, run by SHA (EVALSHA) and sent whole only when the server does not know them. */
+/**
+ * Lua scripts, each sent whole with EVAL (Redis caches the compiled script by its SHA). Not EVALSHA
+ * with a fallback: a NOSCRIPT answer (a restarted Redis) would send the script again AFTER commands
+ * issued meanwhile, and commands of one connection must run in the order they were issued (a
+ * createCode's write before the request that redeems the code).
+ */
 const SCRIPTS = {
   // KEYS[1] record; ARGV[1] JSON, ARGV[2] PX ms (0: no expiry)
   claim: `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -83,7 +87,6 @@ return n`,
 } as const
 
 type ScriptName = keyof typeof SCRIPTS
-const SHAS = Object.fromEntries(Object.entries(SCRIPTS).map(([k, v]) => [k, createHash('sha1').update(v).digest('hex')])) as Record<ScriptName, string>
 
 /** Turns a failed command into the error a flow throws (store unavailable, or a write Redis refused). */
 export type FailureMapper = (err: unknown) => Error
@@ -98,16 +101,10 @@ export interface RedisContext {
   fail: FailureMapper
 }
 
-/** Run a script by SHA, loading it on a NOSCRIPT answer (a restarted or flushed Redis). */
+/** Run one of the scripts (one command: it keeps its place in the connection's order). */
 export async function runScript(ctx: RedisContext, name: ScriptName, keys: string[], args: string[]): Promise<unknown> {
-  const client = ctx.conn.client
   try {
-    try {
-      return await client.sendCommand(['EVALSHA', SHAS[name], String(keys.length), ...keys, ...args])
-    } catch (err) {
-      if (!String((err as Error)?.message ?? '').startsWith('NOSCRIPT')) throw err
-      return await client.sendCommand(['EVAL', SCRIPTS[name], String(keys.length), ...keys, ...args])
-    }
+    return await ctx.conn.client.sendCommand(['EVAL', SCRIPTS[name], String(keys.length), ...keys, ...args])
   } catch (err) {
     throw ctx.fail(err)
   }
@@ -212,6 +209,50 @@ export class RedisFamilies implements FamilyStore {
     const [set, marker] = this.keys(family)
     await runScript(this.ctx, 'familyRevoke', [set, marker], [this.members.refresh.keyPrefix, this.members.access.keyPrefix, this.members.jtis.keyPrefix, String(this.ctx.clock.now()), String(REVOKED_MARKER_MS)])
   }
+}
+
+/**
+ * Small maps kept beside records (which clients took part in a session): a hash per key, one field
+ * per member, the whole hash living `pxMs` from its last addition.
+ */
+export class RedisMaps {
+  private readonly keyPrefix: string
+
+  constructor(
+    private readonly ctx: RedisContext,
+    kind: string,
+  ) {
+    this.keyPrefix = `${ctx.keyPrefix}${kind}:`
+  }
+
+  async set(key: string, field: string, value: unknown, pxMs: number): Promise<void> {
+    try {
+      await this.ctx.conn.client.multi().hSet(this.keyPrefix + key, field, JSON.stringify(value)).pExpire(this.keyPrefix + key, pxMs).exec()
+    } catch (err) {
+      throw this.ctx.fail(err)
+    }
+  }
+
+  async all<T>(key: string): Promise<Map<string, T>> {
+    try {
+      return toMap<T>(await this.ctx.conn.client.hGetAll(this.keyPrefix + key))
+    } catch (err) {
+      throw this.ctx.fail(err)
+    }
+  }
+
+  /** Read and remove in one step (of two replicas ending one session, one gets the members). */
+  async take<T>(key: string): Promise<Map<string, T> | undefined> {
+    const m = toMap<T>(await runScript(this.ctx, 'take', [this.keyPrefix + key], []))
+    return m.size ? m : undefined
+  }
+}
+
+function toMap<T>(hash: unknown): Map<string, T> {
+  const pairs: [string, string][] = Array.isArray(hash)
+    ? Array.from({ length: hash.length / 2 }, (_, i) => [String(hash[2 * i]), String(hash[2 * i + 1])])
+    : Object.entries((hash ?? {}) as Record<string, string>)
+  return new Map(pairs.map(([k, v]) => [k, JSON.parse(v) as T]))
 }
 
 /** Escape a KEYS/SCAN glob's special characters. */
