@@ -51,7 +51,7 @@ await build({
   banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__import_meta_url' },
 })
-execFileSync(process.execPath, [new URL('node_modules/typescript/bin/tsc', root).pathname, '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' })
+execFileSync(process.execPath, [new URL('node_modules/typescript/bin/tsc', root).pathname, '-p', 'tsconfig.json', '--emitDeclarationOnly', '--stripInternal'], { stdio: 'inherit' })
 chmodSync(new URL('dist/cli.js', root), 0o755)
 // the console's browser script is served as written (no build step of its own)
 mkdirSync(new URL('dist/console', root), { recursive: true })

@@ -44,9 +44,13 @@ export interface Idp {
   /**
    * The Redis that replicas share, when `store.redis` (`--store`, `MOCKIDP_STORE`) is set; made by
    * {@link attachStore} before the mock serves. Absent: everything lives in this process's memory.
+   * @internal (kept out of the published declarations: they must not need the optional "redis" package)
    */
   redis?: RedisConnection
-  /** Makes each tenant's shared stores, with `redis` (tenants built by a reload use it too). */
+  /**
+   * Makes each tenant's shared stores, with `redis` (tenants built by a reload use it too).
+   * @internal
+   */
   stores?: StoresFactory
 }
 

@@ -24,7 +24,7 @@ export function redisFailure(conn: RedisConnection, url: string, tenantId: strin
       e.message = `mockidp: tenant ${tenantId}: ${detail}`
       return e
     }
-    const why = conn.healthy() ? `it did not answer within ${conn.timeoutMs} ms (${msg})` : `the connection is down (${msg}); mockidp reconnects by itself`
+    const why = /did not answer within/.test(msg) ? `it did not answer within ${conn.timeoutMs} ms` : `the connection is down (${msg}); mockidp reconnects by itself`
     const e = new OAuthError('store_unavailable', { detail: `the shared store, Redis at ${where}, is unavailable: ${why} — try again shortly` }, { cause: err })
     e.message = `mockidp: tenant ${tenantId}: Redis at ${where} is unavailable (${why})`
     return e

@@ -42,6 +42,10 @@ export interface TestRedis {
   kill(): Promise<void>
   /** Start it again on the same port (empty: it persisted nothing). */
   restart(): Promise<void>
+  /** Stop the process answering (SIGSTOP): connections stay open, nothing replies — a hung server. */
+  pause(): Promise<void>
+  /** Let a paused server go on (SIGCONT). */
+  resume(): Promise<void>
   /** Stop it and remove its directory. */
   stop(): Promise<void>
 }
@@ -84,6 +88,12 @@ export async function startRedis(): Promise<TestRedis> {
     url: `redis://127.0.0.1:${port}/0`,
     kill,
     restart: launch,
+    async pause() {
+      proc?.kill('SIGSTOP')
+    },
+    async resume() {
+      proc?.kill('SIGCONT')
+    },
     async stop() {
       await kill()
       rmSync(dir, { recursive: true, force: true })

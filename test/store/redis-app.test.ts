@@ -123,4 +123,27 @@ describe.skipIf(!HAVE_REDIS)('a Redis-backed mock', () => {
       await one.stop()
     }
   })
+
+  it('a hung Redis (paused: no reset, no reply) is answered within the timeout, never a hang; health turns 503 and back', async () => {
+    const idp = await startMockIdp({ store: redis.url, env: {} })
+    try {
+      const code = await codeAt(idp)
+      await redis.pause()
+      const t0 = Date.now()
+      const res = await fetch(`${idp.url}${ASG.token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: ASG.redirectUri, client_id: ASG.clientId, client_secret: ASG.clientSecret }) })
+      const body = (await res.json()) as Record<string, string>
+      expect([res.status, body.error]).toEqual([503, 'temporarily_unavailable'])
+      expect(body.error_description).toContain('it did not answer within 1000 ms')
+      expect(Date.now() - t0).toBeLessThan(1800)
+      expect((await fetch(`${idp.url}/healthz`)).status).toBe(503)
+      await redis.resume()
+      // the code was never redeemed: once Redis answers it still can be
+      const ok = await fetch(`${idp.url}${ASG.token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: ASG.redirectUri, client_id: ASG.clientId, client_secret: ASG.clientSecret }) })
+      expect(ok.status).toBe(200)
+      expect((await fetch(`${idp.url}/healthz`)).status).toBe(200)
+    } finally {
+      await redis.resume()
+      await idp.stop()
+    }
+  })
 })

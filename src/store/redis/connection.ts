@@ -14,7 +14,13 @@ export interface RedisConnection {
   timeoutMs: number
   /** A second connection for SUBSCRIBE / blocking reads, made on first use (and closed with this one). */
   subscriber(): Promise<RedisClient>
-  /** Whether the server answers right now (false from a lost connection until it is back). */
+  /**
+   * Bound a command's wait for its reply by `timeoutMs` (node-redis's own timeout covers only the
+   * wait to be written): past it the promise rejects, and the connection counts as unhealthy until
+   * a command is answered again — a Redis that is paused or cut off without a reset hangs no request.
+   */
+  timed<T>(command: Promise<T>): Promise<T>
+  /** Whether the server answers right now (false from a lost connection, or a command unanswered in time, until it is back). */
   healthy(): boolean
   /** Hear each change of `healthy()`; returns the function that stops listening. */
   onStatus(fn: (healthy: boolean) => void): () => void
@@ -90,20 +96,46 @@ export async function connectRedis(url: string, opts: ConnectOptions): Promise<R
   )
   await Promise.race([connecting, new Promise((r) => setTimeout(r, timeoutMs).unref())])
   let sub: Promise<RedisClient> | undefined
+  /** A command went unanswered past the timeout, and none has been answered since. */
+  let stalled = false
   return {
     client,
     prefix: opts.prefix,
     timeoutMs,
     subscriber() {
       sub ??= (async () => {
-        const s = client.duplicate() as RedisClient
+        // no per-command timeout here: a blocking read (BLPOP, XREAD BLOCK) waits as long as it asks to
+        const s = client.duplicate({ commandOptions: { timeout: undefined } as never }) as RedisClient
         s.on('error', () => {}) // the main connection reports loss and recovery
         await s.connect()
         return s
       })()
       return sub
     },
-    healthy: () => up,
+    timed<T>(command: Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          if (!stalled && up) log(`mockidp: Redis at ${where} did not answer within ${timeoutMs} ms; answering temporarily_unavailable until it does`)
+          stalled = true
+          reject(new Error(`Redis did not answer within ${timeoutMs} ms`))
+        }, timeoutMs)
+        command.then(
+          (v) => {
+            clearTimeout(timer)
+            if (stalled) {
+              stalled = false
+              if (up) log(`mockidp: Redis at ${where} answers again; serving again`)
+            }
+            resolve(v)
+          },
+          (err: unknown) => {
+            clearTimeout(timer)
+            reject(err instanceof Error ? err : new Error(String(err)))
+          },
+        )
+      })
+    },
+    healthy: () => up && !stalled,
     onStatus(fn) {
       listeners.add(fn)
       return () => listeners.delete(fn)

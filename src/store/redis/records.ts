@@ -104,7 +104,7 @@ export interface RedisContext {
 /** Run one of the scripts (one command: it keeps its place in the connection's order). */
 export async function runScript(ctx: RedisContext, name: ScriptName, keys: string[], args: string[]): Promise<unknown> {
   try {
-    return await ctx.conn.client.sendCommand(['EVAL', SCRIPTS[name], String(keys.length), ...keys, ...args])
+    return await ctx.conn.timed(ctx.conn.client.sendCommand(['EVAL', SCRIPTS[name], String(keys.length), ...keys, ...args]))
   } catch (err) {
     throw ctx.fail(err)
   }
@@ -147,7 +147,7 @@ export class RedisRecords<V extends Expiring> implements RecordStore<V> {
 
   async get(key: string): Promise<V | undefined> {
     try {
-      return decode<V>(await this.ctx.conn.client.hGetAll(this.key(key)))
+      return decode<V>(await this.ctx.conn.timed(this.ctx.conn.client.hGetAll(this.key(key))))
     } catch (err) {
       throw this.ctx.fail(err)
     }
@@ -163,7 +163,7 @@ export class RedisRecords<V extends Expiring> implements RecordStore<V> {
 
   async delete(key: string): Promise<boolean> {
     try {
-      return (await this.ctx.conn.client.del(this.key(key))) > 0
+      return (await this.ctx.conn.timed(this.ctx.conn.client.del(this.key(key)))) > 0
     } catch (err) {
       throw this.ctx.fail(err)
     }
@@ -227,7 +227,7 @@ export class RedisMaps {
 
   async set(key: string, field: string, value: unknown, pxMs: number): Promise<void> {
     try {
-      await this.ctx.conn.client.multi().hSet(this.keyPrefix + key, field, JSON.stringify(value)).pExpire(this.keyPrefix + key, pxMs).exec()
+      await this.ctx.conn.timed(this.ctx.conn.client.multi().hSet(this.keyPrefix + key, field, JSON.stringify(value)).pExpire(this.keyPrefix + key, pxMs).exec())
     } catch (err) {
       throw this.ctx.fail(err)
     }
@@ -235,7 +235,7 @@ export class RedisMaps {
 
   async all<T>(key: string): Promise<Map<string, T>> {
     try {
-      return toMap<T>(await this.ctx.conn.client.hGetAll(this.keyPrefix + key))
+      return toMap<T>(await this.ctx.conn.timed(this.ctx.conn.client.hGetAll(this.keyPrefix + key)))
     } catch (err) {
       throw this.ctx.fail(err)
     }
