@@ -25,7 +25,7 @@ export class SharedClock implements ControllableClock {
 
   /** Take the shared setting, if a replica made one (else this replica's config clock stands). */
   async start(): Promise<void> {
-    const text = await this.bus.client.get(this.key)
+    const text = await this.bus.run(this.bus.client.get(this.key))
     if (text) this.apply(JSON.parse(text) as ClockSetting)
   }
 
@@ -65,6 +65,6 @@ export class SharedClock implements ControllableClock {
 
   /** Forget the shared setting (a reset leaves the clock as it is; this is for tests and `stop`). */
   async forget(): Promise<void> {
-    await this.bus.client.del(this.key)
+    await this.bus.run(this.bus.client.del(this.key))
   }
 }

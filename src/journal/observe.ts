@@ -157,8 +157,9 @@ export function observeRequests(
         if (r.at === undefined) Object.assign(r, { seq: 0, at: idp.clock.now() })
         log((r.decoded = decodeEntry(r)), performance.now() - t0)
       }
-      // a journal shared through Redis: answer once the entry is there, so any replica's journal read next lists it
-      if (shared) await shared
+      // a journal shared through Redis: answer once the entry is there, so any replica's journal read next lists it —
+      // unless Redis is already known not to answer (the request has waited its timeout once; the write stays tracked)
+      if (shared && idp.redis?.healthy() !== false) await shared
     }
     return answered
   }

@@ -112,7 +112,7 @@ export class RedisJournal extends Journal {
   /** Load what the stream holds and start following it. */
   async start(): Promise<void> {
     if (!this.enabled) return
-    const rows = await this.bus.client.sendCommand<[string, string[]][]>(['XRANGE', this.stream, '-', '+'])
+    const rows = await this.bus.run(this.bus.client.sendCommand<[string, string[]][]>(['XRANGE', this.stream, '-', '+']))
     for (const row of rows.slice(-this.capacity)) this.take(row)
     this.tail = this.bus.client.duplicate() as RedisClient
     this.tail.on('error', () => {}) // the main connection reports loss and recovery
@@ -217,7 +217,7 @@ export class RedisJournal extends Journal {
   /** Every replica's entries, read from the stream now. */
   override async read(filter: JournalFilter = {}): Promise<JournalEntry[]> {
     if (!this.enabled) return []
-    const rows = await this.bus.client.sendCommand<[string, string[]][]>(['XRANGE', this.stream, '-', '+'])
+    const rows = await this.bus.run(this.bus.client.sendCommand<[string, string[]][]>(['XRANGE', this.stream, '-', '+']))
     const all: JournalEntry[] = []
     for (const [, fields] of rows.slice(-this.capacity)) {
       const f: Record<string, string> = {}

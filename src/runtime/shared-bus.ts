@@ -43,7 +43,7 @@ export class SharedBus {
     if (m.from === this.replica) return
     if (m.kind === 'barrier') {
       // every message before it on the channel is applied (handlers run in order, synchronously): say so
-      void this.applying.then(() => this.client.publish(this.ackChannel, JSON.stringify({ to: m.from, id: m.id }))).catch(() => undefined)
+      void this.applying.then(() => this.run(this.client.publish(this.ackChannel, JSON.stringify({ to: m.from, id: m.id })))).catch(() => undefined)
       return
     }
     try {
@@ -81,9 +81,14 @@ export class SharedBus {
     return this.redis.prefix + name
   }
 
-  /** The command connection. */
+  /** The command connection. Send every command through {@link run}: a hung Redis must not hang a request. */
   get client(): RedisClient {
     return this.redis.client
+  }
+
+  /** Bound the wait for a command's reply (the connection's timeout; node-redis bounds only the write). */
+  run<T>(command: Promise<T>): Promise<T> {
+    return this.redis.timed(command)
   }
 
   /**
@@ -92,7 +97,7 @@ export class SharedBus {
    * the barrier that says every replica has it, could then arrive in the wrong order).
    */
   evalScript<T>(lua: string, keys: string[], args: string[]): Promise<T> {
-    return this.client.sendCommand<T>(['EVAL', lua, String(keys.length), ...keys, ...args])
+    return this.run(this.client.sendCommand<T>(['EVAL', lua, String(keys.length), ...keys, ...args]))
   }
 
   /** Start hearing other replicas (resolves once subscribed). */
@@ -119,7 +124,7 @@ export class SharedBus {
    */
   track<T>(p: Promise<T>): Promise<T | undefined> {
     this.dirty = true
-    const tracked = p.then(
+    const tracked = this.run(p).then(
       (v) => v,
       (err: unknown) => {
         // one line per 10 s at most: with Redis away every request would say it (the connection says when it is back)
@@ -155,7 +160,7 @@ export class SharedBus {
     this.waiting.set(id, w)
     try {
       // the reply counts every subscriber, this replica's own included
-      const heard = await this.client.publish(this.channel, JSON.stringify({ kind: 'barrier', from: this.replica, id }))
+      const heard = await this.run(this.client.publish(this.channel, JSON.stringify({ kind: 'barrier', from: this.replica, id })))
       w.need = heard - 1
       if (w.got >= w.need) return
       let timer: NodeJS.Timeout | undefined

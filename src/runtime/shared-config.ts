@@ -64,10 +64,10 @@ export class SharedConfig {
   /** Compare this replica's config with the announced one; announce it when none was. */
   async start(): Promise<void> {
     const mine = this.running
-    const text = await this.bus.client.get(this.key)
+    const text = await this.bus.run(this.bus.client.get(this.key))
     if (!text) {
       const v: ConfigVersion = { version: 1, digest: mine, replica: this.bus.replica, source: this.idp.config.source }
-      await this.bus.client.set(this.key, JSON.stringify(v), { NX: true })
+      await this.bus.run(this.bus.client.set(this.key, JSON.stringify(v), { NX: true }))
       return
     }
     const v = JSON.parse(text) as ConfigVersion

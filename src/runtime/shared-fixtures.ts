@@ -46,9 +46,9 @@ export class SharedFixtures {
 
   /** Take every tenant's shared users, clients and keys (start-up, and after a reload rebuilt the tenants). */
   async load(): Promise<void> {
-    const keys = await this.bus.client.hGetAll(this.bus.key('keys'))
+    const keys = await this.bus.run(this.bus.client.hGetAll(this.bus.key('keys')))
     for (const t of this.idp.tenants) {
-      const fields = await this.bus.client.hGetAll(this.fixturesKey(t.id))
+      const fields = await this.bus.run(this.bus.client.hGetAll(this.fixturesKey(t.id)))
       for (const [field, text] of Object.entries(fields)) this.apply(t, field, JSON.parse(text) as object | null)
       const ring = keys[t.id]
       if (ring) this.restoreKeys(t, JSON.parse(ring) as KeyRingState)
@@ -72,7 +72,7 @@ export class SharedFixtures {
 
   /** Forget the shared fixtures and keys (a reset, made by this replica for all). */
   async forget(): Promise<void> {
-    await this.bus.client.del([this.bus.key('keys'), ...this.idp.tenants.map((t) => this.fixturesKey(t.id))])
+    await this.bus.run(this.bus.client.del([this.bus.key('keys'), ...this.idp.tenants.map((t) => this.fixturesKey(t.id))]))
   }
 
   private apply(t: Tenant, field: string, value: object | null): void {
