@@ -4,7 +4,7 @@
 //
 //   node bench/run.mjs            full run (< 5 min on 2 cores)
 //   node bench/run.mjs --quick    ~1 min smoke run
-//   options: --only cold,token,flow,rss   --out FILE (default bench/results/latest.json)
+//   options: --only cold,token,flow,redis,rss   --out FILE (default bench/results/latest.json)
 //
 // Method. Every server is its own node process, started fresh for each round and target, on a free
 // 127.0.0.1 port; the load generator (bench/lib/loadgen.mjs: raw keep-alive sockets, 10
@@ -17,6 +17,10 @@
 //   3. code flow: authorize (302/303 with code) + token exchange = one op. oidc-provider has no
 //      non-interactive login: its peer auto-answers the interaction and grants consent, the load
 //      generator logs in once per connection (untimed) and then measures the signed-in flow.
+//   5. Redis store (run before 4): token rate and code flows of two mockidp replicas sharing one
+//      redis-server (MOCKIDP_STORE; each request to the next replica, so a flow's authorize and token
+//      requests reach different replicas) against one in-memory process, in the same rounds, stated
+//      as ratios. Skipped, with a line saying so, without a redis-server (MOCKIDP_REDIS_SERVER).
 //   4. RSS (VmRSS) of one mockidp process at start and after 100k and 1M opaque token requests; the
 //      1M leg is cut at the run's time budget (the result names the count reached). The soak's client
 //      has a 5 s accessTokenTtl: mockidp keeps every live token (nothing is evicted), so memory is
@@ -26,7 +30,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { createServer } from 'node:net'
+import { connect as netConnect, createServer } from 'node:net'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -43,16 +47,16 @@ const { values: opts } = parseArgs({
   },
 })
 if (opts.help) {
-  console.log('usage: node bench/run.mjs [--quick] [--only cold,token,flow,rss] [--out FILE] [--mockidp path/to/cli.js]')
+  console.log('usage: node bench/run.mjs [--quick] [--only cold,token,flow,redis,rss] [--out FILE] [--mockidp path/to/cli.js]')
   process.exit(0)
 }
 const QUICK = opts.quick
-const SECTIONS = new Set((opts.only ?? 'cold,token,flow,rss').split(',').map((s) => s.trim()))
+const SECTIONS = new Set((opts.only ?? 'cold,token,flow,redis,rss').split(',').map((s) => s.trim()))
 const T0 = performance.now()
 const DEADLINE_MS = QUICK ? 75_000 : 285_000 // the whole run stays under 5 min (1.25 min quick)
 const CFG = QUICK
-  ? { coldRounds: 4, tokenRounds: 1, flowRounds: 1, warmupMs: 400, tokenMs: 1500, flowMs: 1500, rssCheckpoints: [50_000, 100_000], rssMid: null }
-  : { coldRounds: 10, tokenRounds: 3, flowRounds: 3, warmupMs: 500, tokenMs: 2500, flowMs: 2500, rssCheckpoints: [100_000, 1_000_000], rssMid: 500_000 }
+  ? { coldRounds: 4, tokenRounds: 1, flowRounds: 1, redisRounds: 1, warmupMs: 400, tokenMs: 1500, flowMs: 1500, rssCheckpoints: [50_000, 100_000], rssMid: null }
+  : { coldRounds: 10, tokenRounds: 3, flowRounds: 3, redisRounds: 2, warmupMs: 500, tokenMs: 2500, flowMs: 2500, rssCheckpoints: [100_000, 1_000_000], rssMid: 500_000 }
 const CONNECTIONS = 10
 const RSS_GROWTH_TOLERANCE_MIB = 5 // "no growth" 100k→1M: at most this much (GC / allocator noise)
 
@@ -181,9 +185,9 @@ function freePort() {
 // MOCKIDP_LOG=off: the peers print nothing per request either (the CLI's request log is on by default)
 const childEnv = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(MOCKIDP_|PORT$|HOST$)/.test(k))), MOCKIDP_LOG: 'off' }
 
-function startServer(name, port, extraFlags = [], extraArgs = []) {
+function startServer(name, port, extraFlags = [], extraArgs = [], extraEnv = {}) {
   const script = resolve(ROOT, SERVERS[name])
-  const child = spawn(process.execPath, [...nodeFlagsOf(script), ...extraFlags, script, '--port', String(port), ...extraArgs], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, [...nodeFlagsOf(script), ...extraFlags, script, '--port', String(port), ...extraArgs], { cwd: ROOT, env: { ...childEnv, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
   child.exitedEarly = null
@@ -238,12 +242,12 @@ async function waitReady(child, port, req, timeoutMs = 20_000, https = false) {
  * Start `name` on a free port and wait until its token endpoint answers 200. If the process died
  * (e.g. another process grabbed the port between our probe and its listen), retry on a new port.
  */
-async function startReady(name, req, extraFlags = [], extraArgs = [], { https = false } = {}) {
+async function startReady(name, req, extraFlags = [], extraArgs = [], { https = false, env = {} } = {}) {
   for (let attempt = 1; ; attempt++) {
     checkDist()
     const port = await freePort()
     const t0 = performance.now()
-    const child = startServer(name, port, extraFlags, extraArgs)
+    const child = startServer(name, port, extraFlags, extraArgs, env)
     try {
       const { readyAt, connectAt } = await waitReady(child, port, req, 20_000, https)
       return { child, port, t0, readyAt, connectAt }
@@ -363,6 +367,104 @@ async function benchLoad(rows, rounds, durationMs, makeSpec, label) {
 
 const tokenSpec = (t) => ({ mode: 'request', request: { method: 'POST', path: t.req.path, body: t.req.body }, expect: { status: 200, bodyIncludes: 'access_token' } })
 const flowSpec = (t) => ({ mode: 'code-flow', flow: t.flow })
+
+// ---------------------------------------------------------------------------------------------
+// 5. Redis store: two replicas on one redis-server against one in-memory process
+
+const REDIS_SERVER = process.env.MOCKIDP_REDIS_SERVER ?? '/usr/bin/redis-server'
+
+/** A redis-server of the bench's own (free port, nothing persisted); `flush()` empties it between rounds. */
+async function startRedisServer() {
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'mockidp-bench-redis-'))
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' })
+  const command = (cmd) =>
+    new Promise((resolve, reject) => {
+      const s = netConnect({ host: '127.0.0.1', port }, () => s.write(`*1\r\n$${cmd.length}\r\n${cmd}\r\n`))
+      s.once('data', (d) => (s.destroy(), resolve(String(d))))
+      s.once('error', reject)
+    })
+  for (let i = 0; ; i++) {
+    try {
+      if ((await command('PING')).startsWith('+PONG')) break
+    } catch {}
+    if (i > 250) throw new Error(`redis-server on port ${port} did not start`)
+    await sleep(20)
+  }
+  return {
+    url: `redis://127.0.0.1:${port}/0`,
+    flush: () => command('FLUSHALL'),
+    async stop() {
+      child.kill('SIGKILL')
+      await new Promise((r) => child.once('exit', r))
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+const REDIS_ROWS = [
+  { id: 'token-memory-1', kind: 'token', replicas: 0, req: REQ.asgardeoCc, note: 'Asgardeo client_credentials (opaque, stored), one in-memory process' },
+  { id: 'token-redis-2', kind: 'token', replicas: 2, req: REQ.asgardeoCc, note: 'the same, two replicas on one Redis, requests alternate' },
+  { id: 'token-redis-2-nojournal', kind: 'token', replicas: 2, req: REQ.asgardeoCc, noJournal: true, note: 'the same with journal.enabled false: the shared journal\'s share of the cost' },
+  { id: 'flow-memory-1', kind: 'flow', replicas: 0, req: REQ.pingoneCc, flow: FLOW[0].flow, note: 'PingOne code flow, one in-memory process' },
+  { id: 'flow-redis-2', kind: 'flow', replicas: 2, req: REQ.pingoneCc, flow: FLOW[0].flow, note: 'the same, authorize at one replica, token at the other' },
+]
+
+/** The default config with the journal off (written to a temp file once). */
+let noJournalFile
+function noJournalConfig() {
+  if (noJournalFile) return noJournalFile
+  const cfg = JSON.parse(readFileSync(join(ROOT, 'mockidp.config.json'), 'utf8'))
+  cfg.journal = { ...cfg.journal, enabled: false }
+  noJournalFile = join(tmpdir(), `mockidp-bench-nojournal-${process.pid}.json`)
+  writeFileSync(noJournalFile, JSON.stringify(cfg))
+  return noJournalFile
+}
+
+async function benchRedis() {
+  const redis = await startRedisServer()
+  const samples = Object.fromEntries(REDIS_ROWS.map((t) => [t.id, []]))
+  try {
+    for (let r = 0; r < CFG.redisRounds; r++) {
+      for (const t of rotate(REDIS_ROWS, r)) {
+        await redis.flush() // same seed, fresh processes: every round issues the same values again
+        const env = t.replicas ? { MOCKIDP_STORE: redis.url } : {}
+        const args = ['--no-watch', ...(t.noJournal ? ['--config', noJournalConfig()] : [])]
+        const started = []
+        try {
+          for (let k = 0; k < Math.max(1, t.replicas); k++) started.push(await startReady('mockidp', t.req, [], args, { env }))
+          // the readiness probes issued tokens; a flush would drop what the replicas share (config, faults): keep them
+          const spec = t.kind === 'token' ? tokenSpec(t) : flowSpec(t)
+          const res = await runLoadgen({ ports: started.map((s) => s.port), serverPids: started.map((s) => s.child.pid), connections: CONNECTIONS, warmupMs: CFG.warmupMs, durationMs: t.kind === 'token' ? CFG.tokenMs : CFG.flowMs, ...spec })
+          if (res.errors > 0 || res.ops === 0) log(`  ! ${t.id}: ${res.errors} errors, ${res.ops} ok (${res.firstError})`)
+          samples[t.id].push(res)
+        } finally {
+          for (const s of started) await stopServer(s.child)
+        }
+      }
+      log(`  redis round ${r + 1}/${CFG.redisRounds} done (${(elapsed() / 1000).toFixed(0)} s)`)
+    }
+  } finally {
+    await redis.stop()
+  }
+  const targets = {}
+  for (const t of REDIS_ROWS) {
+    const s = samples[t.id]
+    targets[t.id] = {
+      note: t.note,
+      rate: median(s.map((x) => x.rate)),
+      p50Ms: median(s.map((x) => x.p50)),
+      p99Ms: median(s.map((x) => x.p99)),
+      serverCpuMsPerOp: median(s.map((x) => x.serverCpuMsPerOp)),
+      serverCpuCores: median(s.map((x) => x.serverCpu)),
+      loadgenCpuCores: median(s.map((x) => x.loadgenCpu)),
+      errors: s.reduce((a, x) => a + x.errors, 0),
+      ops: s.reduce((a, x) => a + x.ops, 0),
+    }
+  }
+  const ratio = (a, b) => median(samples[a].map((s, i) => s.rate / samples[b][i].rate))
+  return { targets, ratios: { tokenRedis2OverMemory1: ratio('token-redis-2', 'token-memory-1'), tokenRedis2NoJournalOverMemory1: ratio('token-redis-2-nojournal', 'token-memory-1'), flowRedis2OverMemory1: ratio('flow-redis-2', 'flow-memory-1') } }
+}
 
 // ---------------------------------------------------------------------------------------------
 // 4. RSS of mockidp under the opaque path (bounded in time)
@@ -497,6 +599,13 @@ if (SECTIONS.has('flow')) {
     cpuRatios: { mockidpOverFasterPeer: r.cpuRatio('mockidp', ['oauth2-mock-server', 'oidc-provider']) },
   }
 }
+if (SECTIONS.has('redis')) {
+  if (!existsSync(REDIS_SERVER)) log(`5. Redis store: SKIPPED — no redis-server at ${REDIS_SERVER} (apt-get install redis-server, or set MOCKIDP_REDIS_SERVER)`)
+  else {
+    log('5. Redis store: two replicas on one Redis vs one in-memory process')
+    result.redisStore = await benchRedis()
+  }
+}
 if (SECTIONS.has('rss')) {
   log('4. RSS under load')
   result.rss = await benchRss()
@@ -553,6 +662,11 @@ const loadTable = (title, res, unit) => {
 }
 if (result.token) loadTable(`2. Token endpoint, ${CONNECTIONS} keep-alive connections, ${CFG.tokenRounds} × ${CFG.tokenMs / 1000} s per target (medians)`, result.token, 'req/s')
 if (result.codeFlow) loadTable(`3. Code flow (authorize → 302/303 → token), ${CONNECTIONS} connections, ${CFG.flowRounds} × ${CFG.flowMs / 1000} s (medians)`, result.codeFlow, 'flows/s')
+if (result.redisStore) {
+  loadTable(`5. Redis store: two replicas on one redis-server vs one in-memory process, ${CONNECTIONS} connections, ${CFG.redisRounds} rounds (medians; rate: req/s or flows/s, CPU summed over replicas)`, result.redisStore, 'rate')
+  const { tokenRedis2OverMemory1: t, tokenRedis2NoJournalOverMemory1: tn, flowRedis2OverMemory1: fl } = result.redisStore.ratios
+  lines.push(`   ratio, two replicas on Redis / one in-memory process: token ${f(t, 3)}× (journal off: ${f(tn, 3)}×), code flow ${f(fl, 3)}× (medians of per-round ratios)`)
+}
 if (result.rss) {
   lines.push('', `4. mockidp RSS, ${result.rss.path}`)
   for (const p of result.rss.points) lines.push(`   ${pad(p.after ? `after ${p.after.toLocaleString('en')} requests` : 'at start', 28)}${lpad(f(p.rssMiB), 8)} MiB${p.rate ? `   (${f(p.rate, 0)} req/s, ${p.errors} errors)` : ''}`)

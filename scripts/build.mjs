@@ -17,6 +17,8 @@ const common = {
   // some bundled CommonJS needs require(); give ESM output one
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
+  // the Redis client is an optional peer: imported at run time, only with a Redis store, never bundled
+  external: ['redis'],
 }
 // What is loaded with import() only when asked for (HTTPS: the TLS store and node-forge) goes to its
 // own files under dist/chunks/, so a plain start reads no byte of it. One build per entry: no chunk
@@ -35,7 +37,7 @@ const mainEntry = {
   },
 }
 for (const name of ['vite', 'next', 'msw']) {
-  await build({ ...common, entryPoints: [`src/${name}.ts`], outfile: `dist/${name}.js`, external: ['vite', 'next', 'msw', 'msw/*', '@hono/node-server'], plugins: [mainEntry] })
+  await build({ ...common, entryPoints: [`src/${name}.ts`], outfile: `dist/${name}.js`, external: ['vite', 'next', 'msw', 'msw/*', '@hono/node-server', 'redis'], plugins: [mainEntry] })
 }
 // `mockidp/playwright`: its own entry, so the library never loads it (Playwright is an optional peer)
 await build({ ...common, entryPoints: ['src/playwright.ts'], outfile: 'dist/playwright.js' })
@@ -49,7 +51,7 @@ await build({
   banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__import_meta_url' },
 })
-execFileSync(process.execPath, [new URL('node_modules/typescript/bin/tsc', root).pathname, '-p', 'tsconfig.json', '--emitDeclarationOnly'], { stdio: 'inherit' })
+execFileSync(process.execPath, [new URL('node_modules/typescript/bin/tsc', root).pathname, '-p', 'tsconfig.json', '--emitDeclarationOnly', '--stripInternal'], { stdio: 'inherit' })
 chmodSync(new URL('dist/cli.js', root), 0o755)
 // the console's browser script is served as written (no build step of its own)
 mkdirSync(new URL('dist/console', root), { recursive: true })

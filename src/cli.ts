@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { loadConfig, type LoadOptions } from './config/load.js'
 import { reloadIdp, watchAndReload } from './runtime/reload.js'
 import { ConfigError } from './config/errors.js'
-import { createIdp } from './runtime/idp.js'
+import { attachStore, createIdp } from './runtime/idp.js'
 import { serve, SHUTDOWN_GRACE_MS } from './server/serve.js'
 import { describeTenant } from './index.js'
 import { packagePath } from './lib/paths.js'
@@ -16,7 +16,7 @@ import { productionRefusal } from './config/production.js'
 
 const HELP = `mockidp — a mock GenAuth / Authing / PingOne / Asgardeo identity provider for development and tests
 
-Usage: mockidp [--config FILE] [--port N] [--host H] [--https [--http-port N] [--tls-dir DIR]] [--log pretty|json|off] [--quiet] [--no-watch] [--state FILE] [--allow-in-production]
+Usage: mockidp [--config FILE] [--port N] [--host H] [--https [--http-port N] [--tls-dir DIR]] [--log pretty|json|off] [--quiet] [--no-watch] [--state FILE] [--store URL] [--allow-in-production]
        mockidp ca [--tls-dir DIR]     print the development CA's path and how to trust it
 
 Options:
@@ -30,6 +30,7 @@ Options:
       --tls-dir DIR   the CA's directory, created on first use (default: $MOCKIDP_TLS_DIR, $XDG_DATA_HOME/mockidp or ~/.local/share/mockidp)
       --no-watch      do not reload when the config file changes (default: reload; an invalid edit keeps the running config)
       --state FILE    keep codes, tokens, sessions and run-time fixtures in FILE over restarts (also MOCKIDP_STATE, config state.file)
+      --store URL     keep codes, tokens and sessions in Redis at URL (redis://host:6379/0), shared by replicas (also MOCKIDP_STORE, config store.redis)
       --allow-in-production  start even when NODE_ENV=production (also MOCKIDP_ALLOW_PRODUCTION=1)
   -h, --help          show this help
   -v, --version       show the version
@@ -40,6 +41,7 @@ Environment:
   MOCKIDP_PUBLIC_URL        browser-facing origin, http(s)://host[:port]: issuer, authorization and logout URLs
   MOCKIDP_BACKCHANNEL_URL   back-channel origin, http(s)://host[:port]: token, userinfo, JWKS … URLs in discovery
   MOCKIDP_STATE             state file (as --state)
+  MOCKIDP_STORE             Redis URL of a store shared by replicas (as --store)
   MOCKIDP_HTTPS             1: as --https
   MOCKIDP_HTTP_PORT         as --http-port
   MOCKIDP_TLS_DIR           as --tls-dir
@@ -64,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
         'allow-in-production': { type: 'boolean' },
         'no-watch': { type: 'boolean' },
         state: { type: 'string' },
+        store: { type: 'string' },
         log: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         https: { type: 'boolean' },
@@ -121,6 +124,7 @@ async function main(argv: string[]): Promise<number> {
       ...(port !== undefined ? { port } : {}),
       ...(args.host ? { host: args.host } : {}),
       ...(args.state ? { stateFile: args.state } : {}),
+      ...(args.store !== undefined ? { store: args.store } : {}),
       ...(args.https ? { https: true } : {}),
       ...(httpPort !== undefined ? { httpPort } : {}),
       ...(args['tls-dir'] ? { tlsDir: args['tls-dir'] } : {}),
@@ -131,6 +135,9 @@ async function main(argv: string[]): Promise<number> {
       return 2
     }
     const idp = createIdp(config, profiles)
+    await attachStore(idp)
+    // journal, faults, fixtures, clock, keys and reloads shared with the other replicas (loaded only with a Redis store)
+    if (idp.redis) await (await import('./runtime/shared-state.js')).shareState(idp)
     const state = config.stateFile ? (await import('./state/state-file.js')).openStateFile(idp, config.stateFile) : undefined
     for (const line of state?.report ?? []) console.log(`mockidp: ${line}`)
     let tlsNote: string | undefined
@@ -172,8 +179,10 @@ async function main(argv: string[]): Promise<number> {
       force.unref()
       watcher?.close()
       state?.flush()
-      void listening.close().then(() => {
+      void listening.close().then(async () => {
         state?.close()
+        await idp.shared?.close().catch(() => {})
+        await idp.redis?.close().catch(() => {})
         process.exit(0)
       })
     }

@@ -20,7 +20,7 @@ import type { MockIdpControls, StartOptions } from './index.js'
 import { requestLogFor } from './log/request-log.js'
 
 /** Options of {@link createMockIdp}: those of `startMockIdp` without a socket's, plus where it is mounted. */
-export interface CreateOptions extends Omit<StartOptions, 'port' | 'host' | 'stateFile'> {
+export interface CreateOptions extends Omit<StartOptions, 'port' | 'host' | 'stateFile' | 'store'> {
   /**
    * Path prefix the host app serves mockidp under, e.g. `/idp`: it is put before every tenant's
    * `basePath`, so `/authing/demo/oidc` is served (and issued) as `/idp/authing/demo/oidc`. Default `''`.
@@ -88,7 +88,7 @@ function narrowed(source: ConfigSource, mount: string, only: string[] | undefine
 /** Load the config and build the engine; shared by {@link createMockIdp} and `startMockIdp`. */
 export function openIdp(opts: StartOptions & { mount?: string | undefined; tenants?: string[] | undefined }): { idp: Idp; source: ConfigSource } {
   const source = narrowed(
-    configSource({ config: opts.config, configFile: opts.configFile, merge: opts.merge, env: opts.env ?? process.env, port: opts.port ?? 0, host: opts.host, https: opts.https, httpPort: opts.httpPort, tlsDir: opts.tlsDir }),
+    configSource({ config: opts.config, configFile: opts.configFile, merge: opts.merge, env: opts.env ?? process.env, port: opts.port ?? 0, host: opts.host, https: opts.https, httpPort: opts.httpPort, tlsDir: opts.tlsDir, store: opts.store }),
     checkMount(opts.mount ?? ''),
     opts.tenants,
   )
@@ -184,6 +184,8 @@ function marked(res: Response): Response {
  */
 export function createMockIdp(opts: CreateOptions = {}): InProcessMockIdp {
   const { idp, source } = openIdp(opts)
+  // connecting is asynchronous, and this constructor is not
+  if (idp.config.redisStore) throw new ConfigError('createMockIdp: a Redis store (store.redis or MOCKIDP_STORE) needs a connection made before serving; use `await startMockIdp({ store })` instead, or remove the store for an in-process mock')
   let fallback = new URL(opts.origin ?? 'http://localhost')
   const log = requestLogFor(opts.log) // off unless asked for, as with startMockIdp
   let routing: Routing = buildRouting(idp, () => fallback.host, log)

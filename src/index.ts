@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { ClientConfig, UserConfig } from './config/types.js'
 import { reloadIdp } from './runtime/reload.js'
+import { attachStore } from './runtime/idp.js'
 import { serve } from './server/serve.js'
 import { controls, openIdp, watchIf, withControls } from './in-process.js'
 import { tlsSource } from './server/tls-source.js'
@@ -69,6 +70,12 @@ export interface StartOptions {
    */
   stateFile?: string
   /**
+   * Keep codes, tokens, sessions and revocations in the Redis at this URL (`redis://host:6379/0`),
+   * shared with every other mock given the same URL and `seed` (like the CLI's `--store`; default:
+   * `MOCKIDP_STORE`, the config's `store.redis`, else this process's memory). Needs the `redis` package.
+   */
+  store?: string
+  /**
    * Print one line per request (method, path, status, OAuth error and, for a failure, why in plain
    * words with the fix), secrets redacted as in the journal. Off by default here (the CLI has it on):
    * `true` for the CLI's coloured lines on stdout, `'json'` for one JSON object per line, or options
@@ -123,7 +130,7 @@ export interface TenantHandle extends TenantInfo {
   /** End the tenant's sessions (one user's, or all), sending back-channel logouts; resolves when every app answered. */
   endSessions(opts?: EndSessionsOptions): Promise<EndSessionsResult>
   /** Revoke a user's or client's refresh tokens and opaque access tokens (all of the tenant's without options). */
-  revokeTokens(opts?: RevokeTokensOptions): RevokeTokensResult
+  revokeTokens(opts?: RevokeTokensOptions): Promise<RevokeTokensResult>
   /**
    * Sign `user` in on the next matching authorization request, without the login page.
    *
@@ -199,6 +206,11 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
   if (refusal) throw new ConfigError(`startMockIdp: ${refusal}`)
   const { idp, source } = openIdp(opts)
   const statePath = opts.stateFile ? resolve(opts.stateFile) : idp.config.stateFile
+  if (statePath && idp.config.redisStore)
+    throw new ConfigError('startMockIdp: state.file and store.redis (here stateFile and the Redis store): a state file keeps one process\'s state, while with a Redis store the state already lives in Redis — remove stateFile, or the store')
+  await attachStore(idp)
+  // journal, faults, fixtures, clock, keys and reloads shared with the other replicas (loaded only with a Redis store)
+  if (idp.redis) await (await import('./runtime/shared-state.js')).shareState(idp)
   // loaded only when asked for: most runs (tests) want a clean start
   const state = statePath ? (await import('./state/state-file.js')).openStateFile(idp, statePath) : undefined
   for (const line of state?.report ?? []) console.log(`mockidp: ${line}`)
@@ -206,8 +218,9 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
   let caFile: string | undefined
   const tls = config.https ? { tls: tlsSource(idp, config.https.dir, config.host, (m) => (caFile = m.caFile)), ...(config.https.httpPort !== undefined ? { httpPort: config.https.httpPort } : {}) } : {}
   const listening = await serve(idp, { port: config.port, host: config.host, log: requestLogFor(opts.log), ...tls })
-  const reload = () => reloadIdp(idp, source, () => listening.update())
-  idp.reload = reload
+  idp.reload = () => reloadIdp(idp, source, () => listening.update())
+  // through idp.reload: with a Redis store it also tells the other replicas
+  const reload = () => idp.reload!()
   const watcher = watchIf(opts, source, reload)
 
   const originOf = (id: string): string => {
@@ -224,6 +237,8 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
       watcher?.close()
       await listening.close()
       state?.close()
+      await idp.shared?.close()
+      await idp.redis?.close()
     },
   })
 }

@@ -8,12 +8,17 @@
 //   or  { ..., mode: 'code-flow', flow: { authorizePath, redirectPrefix, tokenPath, tokenBody /* with {code} */,
 //         cookies?: boolean, login?: boolean /* log in once per connection first, untimed */ } }
 // One "op" is one request (mode 'request') or one authorize + token pair (mode 'code-flow').
+// Several replicas: `ports: [a, b]` (and `serverPids`, summed) instead of `port`; each request goes
+// to the next replica (as a round-robin balancer would; the Host header names the first port):
+// connection i sends its requests to ports i, i+1, … in turn, so a code flow's authorize and token
+// requests reach two different replicas.
 import { connect } from 'node:net'
 import { readFileSync } from 'node:fs'
 
 const spec = JSON.parse(process.argv[2])
 const HOST = '127.0.0.1'
-const hostHeader = `${HOST}:${spec.port}`
+const PORTS = spec.ports ?? [spec.port]
+const hostHeader = `${HOST}:${PORTS[0]}`
 
 function buildRequest(method, path, headers = {}, body) {
   let head = `${method} ${path} HTTP/1.1\r\nHost: ${hostHeader}\r\nConnection: keep-alive\r\nAccept: application/json\r\n`
@@ -79,6 +84,10 @@ function parseResponse(buf, wantHeaders) {
 }
 
 function readCpuTicks(pid) {
+  if (Array.isArray(pid)) {
+    const ticks = pid.map(readCpuTicks)
+    return ticks.every((t) => t != null) ? ticks.reduce((a, b) => a + b, 0) : null
+  }
   if (!pid) return null
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
@@ -91,14 +100,15 @@ function readCpuTicks(pid) {
 
 /** A keep-alive connection sending one request at a time; `send(buf, wantHeaders)` resolves with the parsed response. */
 class Conn {
-  constructor() {
+  constructor(port = PORTS[0]) {
+    this.port = port
     this.pending = null
     this.buf = null
     this.wantHeaders = false
     this.open()
   }
   open() {
-    this.sock = connect({ host: HOST, port: spec.port, noDelay: true })
+    this.sock = connect({ host: HOST, port: this.port, noDelay: true })
     this.ready = new Promise((resolve, reject) => {
       this.sock.once('connect', resolve)
       this.sock.once('error', reject)
@@ -143,6 +153,23 @@ class Conn {
     this.sock.removeAllListeners('close')
     this.sock.destroy()
     this.fail(new Error('stopped'))
+  }
+}
+
+/** One connection per replica, used in turn: `send` goes to the next replica each time. */
+class Rotation {
+  constructor(first) {
+    this.conns = PORTS.map((_, k) => new Conn(PORTS[(first + k) % PORTS.length]))
+    this.next = 0
+    this.ready = Promise.all(this.conns.map((c) => c.ready))
+  }
+  send(bytes, wantHeaders) {
+    const c = this.conns[this.next]
+    this.next = (this.next + 1) % this.conns.length
+    return c.send(bytes, wantHeaders)
+  }
+  close() {
+    for (const c of this.conns) c.close()
   }
 }
 
@@ -233,7 +260,7 @@ let measuring = false
 let stopping = false
 let firstError = null
 
-const conns = Array.from({ length: N }, () => new Conn())
+const conns = Array.from({ length: N }, (_, i) => (PORTS.length > 1 ? new Rotation(i) : new Conn()))
 const opsPerConn = conns.map(() => makeOp())
 await Promise.all(conns.map((c) => c.ready))
 for (let i = 0; i < N; i++) if (opsPerConn[i].login) await opsPerConn[i].login(conns[i])
@@ -277,7 +304,7 @@ function stop() {
   if (stopping) return
   stopping = true
   tEnd = process.hrtime.bigint()
-  srv1 = readCpuTicks(spec.serverPid)
+  srv1 = readCpuTicks(spec.serverPids ?? spec.serverPid)
   clearTimeout(timer)
   stopResolve()
 }
@@ -287,7 +314,7 @@ await new Promise((r) => setTimeout(r, spec.warmupMs ?? 0))
 measuring = true
 tStart = process.hrtime.bigint()
 cpu0 = process.cpuUsage()
-srv0 = readCpuTicks(spec.serverPid)
+srv0 = readCpuTicks(spec.serverPids ?? spec.serverPid)
 if (Number.isFinite(spec.durationMs)) timer = setTimeout(stop, spec.durationMs)
 await stopped
 const cpu = process.cpuUsage(cpu0)

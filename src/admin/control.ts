@@ -255,7 +255,13 @@ export function createCode(idp: Idp, tenantId: string, opts: CreateCodeOptions):
     rec.codeChallenge = opts.codeChallenge
     rec.codeChallengeMethod = opts.codeChallengeMethod ?? 'plain'
   }
-  tenant.codes.set(code, rec)
+  if (tenant.store.kind === 'memory') tenant.codes.set(code, rec)
+  else {
+    // synchronous by contract: the write is sent now, unawaited. Commands on one connection run in
+    // order, so this process's next request finds the code; a replica given identical inputs in the
+    // same second derives the same code with the same record, so a plain SET (no NX) is safe.
+    tenant.store.codes.put(code, rec).catch((err: unknown) => console.error(`mockidp: createCode: the code ${code} for tenant ${tenant.id} was NOT stored in Redis (${(err as Error).message}); redeeming it will fail`))
+  }
   return code
 }
 
@@ -265,14 +271,18 @@ export function upsertUser(idp: Idp, tenantId: string, user: UserConfig): boolea
   check(user, userSchema, 'user')
   const other = tenant.users.find((u) => u.username === user.username && u.sub !== user.sub)
   if (other) throw new ConfigError(`invalid user:\n  - user.username: "${user.username}" is already the username of user "${other.sub}"; give each user its own`)
-  return tenant.putUser(user)
+  const replaced = tenant.putUser(user)
+  idp.shared?.fixture(tenant.id, 'user', user.sub, user)
+  return replaced
 }
 
 /** Remove a user by sub, username or email. Returns whether there was one. */
 export function removeUser(idp: Idp, tenantId: string, hint: string): boolean {
   const tenant = requireTenant(idp, tenantId)
   const user = tenant.findUser(hint)
-  return user !== undefined && tenant.deleteUser(user.sub)
+  if (user === undefined || !tenant.deleteUser(user.sub)) return false
+  idp.shared?.fixture(tenant.id, 'user', user.sub, null)
+  return true
 }
 
 /** Add a client, or replace the one with the same `clientId`. Returns whether it replaced one. */
@@ -287,12 +297,16 @@ export function upsertClient(idp: Idp, tenantId: string, client: ClientConfig): 
   if (m === 'private_key_jwt' && !client.jwks) problems.push('client.jwks: is required with tokenEndpointAuthMethod "private_key_jwt"')
   problems.push(...logoutConfigProblems(client, tenant.profile, 'client'))
   if (problems.length) throw new ConfigError(`invalid client:\n  - ${problems.join('\n  - ')}`)
-  return tenant.putClient(client)
+  const replaced = tenant.putClient(client)
+  idp.shared?.fixture(tenant.id, 'client', client.clientId, client)
+  return replaced
 }
 
 /** Remove a client. Returns whether there was one. */
 export function removeClient(idp: Idp, tenantId: string, clientId: string): boolean {
-  return requireTenant(idp, tenantId).deleteClient(clientId)
+  if (!requireTenant(idp, tenantId).deleteClient(clientId)) return false
+  idp.shared?.fixture(tenantId, 'client', clientId, null)
+  return true
 }
 
 /** The journal entries a filter selects; a filter of the wrong shape is an error naming the member. */

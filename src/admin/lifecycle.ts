@@ -91,7 +91,9 @@ export function rotateKeys(idp: Idp, tenantId: string, opts: RotateKeysOptions =
   const g = body.graceSeconds ?? 0
   if (typeof g !== 'number' || !Number.isInteger(g) || g < 0 || g > 10 * 365 * 86400)
     throw new ConfigError(`keys/rotate.graceSeconds: ${JSON.stringify(g)} must be a whole number of seconds from 0 (replace at once) to ten years`)
-  return tenant.keys.rotate(g)
+  const result = tenant.keys.rotate(g)
+  idp.shared?.keysRotated(tenant.id)
+  return result
 }
 
 /** End the tenant's sessions (a user's, or all), sending back-channel logouts; resolves once every app answered. */
@@ -105,7 +107,7 @@ export async function endTenantSessions(idp: Idp, tenantId: string, opts: EndSes
  * Revoke refresh tokens and opaque access tokens of a user, a client, or both: the token,
  * introspection and userinfo endpoints then answer as the vendor does for a revoked token.
  */
-export function revokeTokens(idp: Idp, tenantId: string, opts: RevokeTokensOptions = {}): RevokeTokensResult {
+export async function revokeTokens(idp: Idp, tenantId: string, opts: RevokeTokensOptions = {}): Promise<RevokeTokensResult> {
   const tenant = requireTenant(idp, tenantId)
   const body = only(opts, 'revoke', ['user', 'clientId'])
   const sub = userSub(tenant, optionalString(body, 'user', 'revoke'))
@@ -114,27 +116,26 @@ export function revokeTokens(idp: Idp, tenantId: string, opts: RevokeTokensOptio
   const fits = (r: { sub?: string | undefined; clientId: string }) => (sub === undefined || r.sub === sub) && (clientId === undefined || r.clientId === clientId)
   const out: RevokeTokensResult = { refreshTokens: 0, accessTokens: 0, jwtAccessTokens: 0 }
   const families = new Set<string>()
-  for (const r of tenant.refreshTokens.values()) {
+  // through the store (a shared one: every replica's tokens); each mark is one step, so a token
+  // revoked meanwhile by another request is counted once
+  const store = tenant.store
+  for await (const r of store.refreshTokens.scan()) {
     if (!fits(r)) continue
     families.add(r.family)
-    if (r.revoked) continue
-    r.revoked = true
-    out.refreshTokens++
+    const was = await store.refreshTokens.mark(r.token, 'revoked', { revoked: true })
+    if (was && !was.revoked) out.refreshTokens++
   }
-  for (const a of tenant.accessTokens.values()) {
+  for await (const a of store.accessTokens.scan()) {
     if (!fits(a)) continue
     if (a.family !== undefined) families.add(a.family)
-    if (a.revoked) continue
-    a.revoked = true
-    out.accessTokens++
+    const was = await store.accessTokens.mark(a.token, 'revoked', { revoked: true })
+    if (was && !was.revoked) out.accessTokens++
   }
   // the grants' JWT access tokens (their jti) go with them, as a replayed code revokes them
   const now = epochSeconds(tenant.clock)
   for (const family of families) {
-    for (const [jti, exp] of tenant.grants.get(family)?.jtis ?? []) {
-      if (exp <= now || tenant.revokedJtis.has(jti)) continue
-      tenant.revokedJtis.set(jti, { exp })
-      out.jwtAccessTokens++
+    for (const [jti, exp] of await store.families.jtis(family)) {
+      if (exp > now && (await store.revokedJtis.claim(jti, { exp }))) out.jwtAccessTokens++
     }
   }
   return out

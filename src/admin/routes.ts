@@ -31,6 +31,7 @@ import {
 import { changeClock, clockState, type ClockChange } from './clock.js'
 import { endTenantSessions, nextSignIn, revokeTokens, rotateKeys, type EndSessionsOptions, type RevokeTokensOptions, type RotateKeysOptions } from './lifecycle.js'
 import type { NextSignInOptions } from '../runtime/next-sign-in.js'
+import { storeHealth } from '../runtime/idp.js'
 
 const NO_STORE = { 'cache-control': 'no-store' }
 
@@ -100,11 +101,20 @@ export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
     if (err instanceof NotFound) return fail(c, 404, 'not_found', err.message)
     if (err instanceof InputError) return fail(c, 400, 'invalid_request', err.message)
     if (err instanceof OAuthError && err.reason === 'limit_reached') return fail(c, 429, 'temporarily_unavailable', String(err.vars.detail))
+    if (err instanceof OAuthError && err.reason === 'store_unavailable') {
+      c.header('retry-after', '1')
+      return fail(c, 503, 'temporarily_unavailable', String(err.vars.detail))
+    }
     if (clientGone(c)) return new Response(null, { status: 499 })
     console.error('mockidp admin: unexpected error:', err)
     return fail(c, 500, 'server_error', String((err as Error)?.message ?? err))
   })
   app.notFound((c) => fail(c, 404, 'not_found', `no admin endpoint at ${c.req.method} ${c.req.path}`))
+  // with a Redis store, a change answers once every replica can see it (the next request may go to any)
+  app.use(async (c, next) => {
+    await next()
+    if (c.req.method !== 'GET' && idp.shared) await idp.shared.flush()
+  })
 
   // The console (README: Console): for a browser only, and loaded on first use so that start-up does not pay for it.
   const ui = () => import('../console/routes.js')
@@ -118,9 +128,11 @@ export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
   app.get('/journal/events', async (c) => (await ui()).journalEvents(c, idp))
   app.post('/tenants/:tenant/verify', async (c) => (await ui()).verifyEndpoint(c, idp))
 
-  app.get('/health', (c) =>
-    c.json({ status: 'ok', tenants: idp.tenants.map((t) => t.id), journal: { size: idp.journal.size, capacity: idp.journal.capacity }, faults: idp.faults.size }, 200, NO_STORE),
-  )
+  app.get('/health', (c) => {
+    const store = storeHealth(idp)
+    const body = { status: store.healthy ? 'ok' : 'unhealthy', tenants: idp.tenants.map((t) => t.id), journal: { size: idp.journal.size, capacity: idp.journal.capacity }, faults: idp.faults.size, ...(idp.redis ? { store: store.report } : {}) }
+    return c.json(body, store.healthy ? 200 : 503, NO_STORE)
+  })
   app.post('/reset', (c) => {
     idp.reset()
     return c.json({ status: 'reset' }, 200, NO_STORE)
@@ -177,10 +189,10 @@ export function adminRoutes(idp: Idp, fallbackHost: string): Hono {
   app.post('/clock', async (c) => c.json(await changeClock(idp, await jsonBody<ClockChange>(c)), 200, NO_STORE))
   app.post('/tenants/:tenant/keys/rotate', async (c) => c.json(rotateKeys(idp, c.req.param('tenant'), await optionalBody<RotateKeysOptions>(c)), 200, NO_STORE))
   app.post('/tenants/:tenant/sessions/end', async (c) => c.json(await endTenantSessions(idp, c.req.param('tenant'), await optionalBody<EndSessionsOptions>(c)), 200, NO_STORE))
-  app.post('/tenants/:tenant/revoke', async (c) => c.json(revokeTokens(idp, c.req.param('tenant'), await optionalBody<RevokeTokensOptions>(c)), 200, NO_STORE))
+  app.post('/tenants/:tenant/revoke', async (c) => c.json(await revokeTokens(idp, c.req.param('tenant'), await optionalBody<RevokeTokensOptions>(c)), 200, NO_STORE))
   app.post('/tenants/:tenant/next-sign-in', async (c) => c.json(nextSignIn(idp, c.req.param('tenant'), await jsonBody<NextSignInOptions>(c)), 201, NO_STORE))
 
-  app.get('/journal', (c) => c.json({ entries: idp.journal.entries(filterOf(c)) }, 200, NO_STORE))
+  app.get('/journal', async (c) => c.json({ entries: await idp.journal.read(filterOf(c)) }, 200, NO_STORE))
   app.delete('/journal', (c) => {
     idp.journal.clear()
     return c.body(null, 204)

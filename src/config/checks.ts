@@ -88,3 +88,22 @@ export function checkConfig(cfg: MockIdpConfig, profilesDir: string | undefined)
   })
   return out
 }
+
+/** Default prefix of every Redis key (`store.prefix`). */
+export const DEFAULT_STORE_PREFIX = 'mockidp:'
+
+/** Why `url` is not a Redis URL mockidp can use, naming `what`; undefined when it is fine. */
+export function checkRedisUrl(url: string, what: string): string | undefined {
+  const fix = 'use redis://host:6379/0 (rediss:// for TLS), e.g. "redis://localhost:6379/0"'
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    return `${what}: "${url}" is not a URL — ${fix}`
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') return `${what}: "${url}" has the scheme "${u.protocol.slice(0, -1)}", not redis or rediss — ${fix}`
+  if (!u.hostname) return `${what}: "${url}" names no host — ${fix}`
+  const db = u.pathname.replace(/^\//, '')
+  if (db !== '' && !/^\d{1,5}$/.test(db)) return `${what}: "${url}" has the path "${u.pathname}"; the path is the database number — ${fix}`
+  return undefined
+}

@@ -13,7 +13,7 @@ import { checkFault } from '../faults/faults.js'
 import { didYouMean } from '../lib/suggest.js'
 import { checkProductionAddresses } from '../profiles/production.js'
 import { resolveTls } from './tls.js'
-import { checkConfig, checkListenHost, checkRedirects, checkUrlSetting } from './checks.js'
+import { checkConfig, checkListenHost, checkRedirects, checkRedisUrl, checkUrlSetting, DEFAULT_STORE_PREFIX } from './checks.js'
 
 /** Where to read the config from and what to override. */
 export interface LoadOptions {
@@ -33,6 +33,8 @@ export interface LoadOptions {
   httpPort?: number
   /** The CA directory (`--tls-dir`). */
   tlsDir?: string
+  /** `--store URL`: a Redis URL; overrides `MOCKIDP_STORE` and the config's `store.redis`. */
+  store?: string
 }
 
 /** The built-in default config file. */
@@ -133,6 +135,7 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
     checkListenHost(host, opts.host !== undefined ? 'host (option)' : env.HOST !== undefined ? 'HOST (environment)' : 'host'),
     env.MOCKIDP_PUBLIC_URL ? checkUrlSetting(env.MOCKIDP_PUBLIC_URL, 'MOCKIDP_PUBLIC_URL (environment)') : undefined,
     env.MOCKIDP_BACKCHANNEL_URL ? checkUrlSetting(env.MOCKIDP_BACKCHANNEL_URL, 'MOCKIDP_BACKCHANNEL_URL (environment)') : undefined,
+    ...storeProblems(cfg, opts, env),
   ].filter((p): p is string => p !== undefined)
   if (overrides.length) throw configProblems(source, overrides)
   const config: ResolvedConfig = {
@@ -159,8 +162,34 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
   if (backchannelUrl) config.backchannelUrl = backchannelUrl.replace(/\/+$/, '')
   const tls = resolveTls(cfg.tls, opts, env, baseDir)
   if (tls) config.https = tls
+  const redis = opts.store || env.MOCKIDP_STORE || cfg.store?.redis
+  if (redis) {
+    config.redisStore = { redis, prefix: cfg.store?.prefix ?? DEFAULT_STORE_PREFIX }
+    if (config.stateFile) {
+      const file = opts.stateFile ? '--state' : env.MOCKIDP_STATE ? 'MOCKIDP_STATE' : 'state.file'
+      const store = opts.store ? '--store' : env.MOCKIDP_STORE ? 'MOCKIDP_STORE' : 'store.redis'
+      throw configProblems(source, [
+        `state.file and store.redis (here ${file} and ${store}): a state file keeps one process's state, while with a Redis store the state already lives in Redis and outlives every replica — remove ${file}, or remove ${store} to keep state in a file`,
+      ])
+    }
+  }
   if (env.MOCKIDP_ADMIN_TOKEN) config.admin = { ...cfg.admin, token: env.MOCKIDP_ADMIN_TOKEN }
   return { config, profiles }
+}
+
+/** `store.redis`, `--store` and `MOCKIDP_STORE`, each named as the user wrote it. */
+function storeProblems(cfg: MockIdpConfig, opts: LoadOptions, env: Record<string, string | undefined>): string[] {
+  const out: string[] = []
+  const check = (url: string | undefined, what: string) => {
+    const p = url === undefined ? undefined : checkRedisUrl(url, what)
+    if (p) out.push(p)
+  }
+  check(cfg.store?.redis, 'store.redis')
+  if (opts.store !== undefined) check(opts.store, '--store')
+  else if (env.MOCKIDP_STORE) check(env.MOCKIDP_STORE, 'MOCKIDP_STORE (environment)')
+  if (cfg.store?.prefix !== undefined && !cfg.store.redis && !opts.store && !env.MOCKIDP_STORE)
+    out.push('store.prefix: is used only with a Redis store; add store.redis (e.g. "redis://localhost:6379/0"), or remove store.prefix')
+  return out
 }
 
 function configProblems(source: string, problems: string[]): ConfigError {

@@ -285,6 +285,15 @@ export const configSchema = {
         file: { type: 'string', minLength: 1, description: 'State file, relative to the config file (CLI --state, env MOCKIDP_STATE). Written atomically on change and on stop; read at start.' },
       },
     },
+    store: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Where codes, tokens, sessions and revocations live (README: Several replicas). Default: this process\'s memory. With "redis", every replica given the same URL and seed answers as one mock.',
+      properties: {
+        redis: { type: 'string', minLength: 1, description: 'A Redis URL, redis://[user:password@]host[:port][/db] or rediss:// for TLS, e.g. "redis://localhost:6379/0" (also --store, MOCKIDP_STORE). Needs the "redis" package.' },
+        prefix: { type: 'string', minLength: 1, maxLength: 100, pattern: '^\\S+$', description: 'Prefix of every key, so two mock deployments can share one Redis. Default: "mockidp:".' },
+      },
+    },
     tls: {
       type: 'object',
       additionalProperties: false,

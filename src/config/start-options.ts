@@ -23,6 +23,7 @@ const startOptionsSchema = {
     watch: { type: 'boolean' },
     allowInProduction: { type: 'boolean' },
     stateFile: { type: 'string', minLength: 1, description: 'a path' },
+    store: { type: 'string', minLength: 1, description: 'a Redis URL, e.g. "redis://localhost:6379/0"' },
     https: { type: 'boolean' },
     httpPort: { type: 'integer', minimum: 0, maximum: 65535, description: 'a port number, 0 for a free one' },
     tlsDir: { type: 'string', minLength: 1, description: 'a directory' },

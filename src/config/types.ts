@@ -152,10 +152,26 @@ export interface MockIdpConfig {
   limits?: LimitsConfig
   /** Keep state over a restart: `file` relative to the config file. Off by default. */
   state?: { file?: string }
+  /** Where issued state lives: this process's memory (default), or a Redis shared by replicas. */
+  store?: StoreConfig
   /** Stopping gracefully. */
   shutdown?: ShutdownConfig
   /** HTTPS with a local development CA (also `--https`, `MOCKIDP_HTTPS`). */
   tls?: TlsConfig
+}
+
+/** `store`: a Redis that several replicas share (README: "Several replicas"). */
+export interface StoreConfig {
+  /** `redis://host:6379/0` (or `rediss://`); also `--store`, `MOCKIDP_STORE`. */
+  redis?: string
+  /** Prefix of every key; default `mockidp:`. */
+  prefix?: string
+}
+
+/** The store as resolved from the config, `--store` and `MOCKIDP_STORE`. */
+export interface ResolvedStore {
+  redis: string
+  prefix: string
 }
 
 /** HTTPS settings (see the README, "HTTPS and production URLs"). */
@@ -180,6 +196,8 @@ export interface ResolvedConfig extends MockIdpConfig {
   profileDirs: string[]
   /** Absolute path of the state file, when state is kept over restarts. */
   stateFile?: string
+  /** Set when state lives in Redis (`store.redis`, `--store`, `MOCKIDP_STORE`). */
+  redisStore?: ResolvedStore
   /** Set when HTTPS is on: the CA directory and the extra plain-HTTP port. */
   https?: ResolvedTls
 }

@@ -330,6 +330,8 @@ export function diagnose(ctx: HintContext): Diagnosis | undefined {
       })
     case 'limit_reached':
       return simple(String(ctx.vars.detail ?? 'a configured limit was reached — raise it in limits, or reset the mock between test runs')) // the detail already names the setting and the fix
+    case 'store_unavailable':
+      return simple(`${String(ctx.vars.detail ?? 'the shared store (Redis) is unreachable')} (README: Several replicas — check that Redis is up and reachable from this replica; mockidp reconnects by itself, and /healthz answers 503 until it has)`)
     case 'not_found':
       return simple(`${vendor} has no such endpoint here`)
     case 'server_error':

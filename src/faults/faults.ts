@@ -82,8 +82,8 @@ export function checkFault(f: FaultConfig, at: string, profileOf: (tenant: strin
 
 /** The active faults of a running mock, first match wins. */
 export class FaultSet {
-  private list: Fault[] = []
-  private counter = 0
+  protected list: Fault[] = []
+  protected counter = 0
 
   constructor(fromConfig: readonly FaultConfig[] = []) {
     for (const f of fromConfig) this.add(f, 'config')

@@ -247,7 +247,7 @@ export class Journal {
   private readonly closers = new Set<() => void>()
 
   constructor(
-    private readonly clock: Clock,
+    protected readonly clock: Clock,
     readonly capacity = JOURNAL_SIZE,
   ) {
     this.ring = new Array<RawEntry | undefined>(capacity)
@@ -263,12 +263,21 @@ export class Journal {
     return this.count
   }
 
-  /** Record a request (the caller fills the raw fields it has). */
-  record(raw: Omit<RawEntry, 'seq' | 'at'>): void {
-    if (this.capacity === 0) return
+  /**
+   * Record a request (the caller fills the raw fields it has). A shared journal (several replicas on
+   * one Redis) returns a promise that resolves once the entry is shared; the request waits for it.
+   */
+  record(raw: Omit<RawEntry, 'seq' | 'at'>): Promise<void> | undefined {
+    if (this.capacity === 0) return undefined
     const entry = raw as RawEntry
     entry.seq = ++this.seq
     entry.at = this.clock.now()
+    this.insert(entry)
+    return undefined
+  }
+
+  /** Put an entry that has its `seq` and `at` in the ring, and tell the live listeners. */
+  protected insert(entry: RawEntry): void {
     this.ring[this.next] = entry
     this.next = (this.next + 1) % this.capacity
     if (this.count < this.capacity) this.count++
@@ -312,6 +321,20 @@ export class Journal {
       const e = (r.decoded ??= decodeEntry(r))
       if (matches(e, filter)) out.push(e)
     }
+    return filter.limit !== undefined && out.length > filter.limit ? out.slice(out.length - filter.limit) : out
+  }
+
+  /**
+   * Entries as `entries()` gives them, read where the journal lives: this process's ring here; with
+   * a Redis store, the stream every replica writes to (the admin API reads this).
+   */
+  async read(filter: JournalFilter = {}): Promise<JournalEntry[]> {
+    return this.entries(filter)
+  }
+
+  /** The entries of `all` (oldest first) a filter selects. */
+  static select(all: readonly JournalEntry[], filter: JournalFilter): JournalEntry[] {
+    const out = all.filter((e) => matches(e, filter))
     return filter.limit !== undefined && out.length > filter.limit ? out.slice(out.length - filter.limit) : out
   }
 

@@ -151,12 +151,15 @@ export function observeRequests(
       // the hint is worked out now: the codes and clients it looks at may change before anyone reads it
       if (fault && (outcome?.res || outcome?.dropped)) raw.hint = faultHint(fault)
       else if (thrown && route) raw.hint = hintOf(idp, route.server, thrown, form, c.req.url, c.req.header('authorization'))
-      journal.record(raw)
+      const shared = journal.record(raw)
       if (log) {
         const r = raw as RawEntry
         if (r.at === undefined) Object.assign(r, { seq: 0, at: idp.clock.now() })
         log((r.decoded = decodeEntry(r)), performance.now() - t0)
       }
+      // a journal shared through Redis: answer once the entry is there, so any replica's journal read next lists it —
+      // unless Redis is already known not to answer (the request has waited its timeout once; the write stays tracked)
+      if (shared && idp.redis?.healthy() !== false) await shared
     }
     return answered
   }

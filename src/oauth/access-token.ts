@@ -20,11 +20,11 @@ export interface AccessGrant {
  * Look up an access token this server issued: opaque ones in the store, JWTs by signature (they are
  * not stored). Returns undefined for unknown, expired or revoked tokens.
  */
-export function resolveAccessToken(server: ServerRuntime, token: string): AccessGrant | undefined {
+export async function resolveAccessToken(server: ServerRuntime, token: string): Promise<AccessGrant | undefined> {
   const tenant = server.tenant
   const now = epochSeconds(tenant.clock)
   if (server.accessHeaderB64 === undefined) {
-    const rec = tenant.accessTokens.get(token)
+    const rec = await tenant.store.accessTokens.get(token)
     if (rec && rec.serverId === server.id && !rec.revoked && rec.exp > now) return { sub: rec.sub, clientId: rec.clientId, scope: rec.scope, iat: rec.iat, exp: rec.exp, format: 'opaque' }
     // a client whose accessTokenFormat is "jwt" holds the profile's jwtAccessToken instead
     return server.jwtAccessHeaderB64 === undefined || rec ? undefined : resolveJwt(server, token, 'jwtAccess', now)
@@ -36,7 +36,7 @@ export function resolveAccessToken(server: ServerRuntime, token: string): Access
  * A JWT access token of this server with the given kind of header, signed with the current key or
  * one still in its rotation grace period (keys/rotation.ts): signature, expiry, revocation.
  */
-function resolveJwt(server: ServerRuntime, token: string, kind: 'access' | 'jwtAccess', now: number): AccessGrant | undefined {
+async function resolveJwt(server: ServerRuntime, token: string, kind: 'access' | 'jwtAccess', now: number): Promise<AccessGrant | undefined> {
   const tenant = server.tenant
   const key = tenant.keys.verificationKeys().find((k) => token.startsWith(`${server.headersFor(k)[kind]}.`))
   if (!key) return undefined
@@ -48,7 +48,7 @@ function resolveJwt(server: ServerRuntime, token: string, kind: 'access' | 'jwtA
   const p = decodePayload(token)
   if (!p || typeof p.exp !== 'number' || p.exp <= now) return undefined
   const jti = typeof p.jti === 'string' ? p.jti : undefined
-  if (jti !== undefined && tenant.revokedJtis.has(jti)) return undefined
+  if (jti !== undefined && (await tenant.store.revokedJtis.get(jti)) !== undefined) return undefined
   const clientId = typeof p.client_id === 'string' ? p.client_id : typeof p.aud === 'string' ? p.aud : ''
   const g: AccessGrant = {
     sub: typeof p.sub === 'string' && p.sub !== clientId ? p.sub : undefined,

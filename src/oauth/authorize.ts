@@ -47,11 +47,11 @@ export async function authorizationEndpoint(c: Context<Env>): Promise<Response> 
   let req: AuthorizationRequest | undefined
   try {
     const raw = c.req.method === 'POST' ? await readForm(c) : readQuery(c)
-    const params = resolvePushedRequest(server, raw)
+    const params = await resolvePushedRequest(server, raw)
     const checked = parseAuthorizationRequest(server, params, { pushed: false, onRedirectable: (r) => (req = r) })
     // response_mode=direct: the user signs in through the API (the `authenticate` route) with a
     // password, never by the login page's fields sent along
-    if (checked.responseMode === 'direct') return startDirectFlow(c, checked)
+    if (checked.responseMode === 'direct') return await startDirectFlow(c, checked)
     return await signIn(c, checked, completeAuthorization)
   } catch (err) {
     if (!(err instanceof OAuthError)) throw err
@@ -141,13 +141,13 @@ export async function completeAuthorization(c: Context<Env>, req: AuthorizationR
   const server = c.get('server')
   const types = req.responseType.split(' ')
   const out: [string, string][] = []
-  rememberParticipant(server, session.sid, req.client.clientId, c.get('origin'))
-  const code = types.includes('code') ? issueCode(c, req, user, session) : undefined
+  await rememberParticipant(server, session.sid, req.client.clientId, c.get('origin'))
+  const code = types.includes('code') ? await issueCode(c, req, user, session) : undefined
   if (code !== undefined) out.push(['code', code])
   if (types.includes('token') || types.includes('id_token')) out.push(...(await frontChannelParams(c, req, user, session, code)))
   if (req.state !== undefined) out.push(['state', req.state])
   for (const [k, v] of server.extraRedirectParams({ session_state: sessionState(req.client.clientId, new URL(req.redirectUri).origin, session.sid) })) out.push([k, v])
-  consumePushedRequest(server, req.params)
+  await consumePushedRequest(server, req.params)
   const order = server.spec.authorization.frontChannelFields
   if (order && out.length > 1) out.sort(([a], [b]) => rank(order, a) - rank(order, b))
   if (req.responseMode === 'direct') return directSuccess(server, out)
@@ -160,24 +160,31 @@ const rank = (order: readonly string[], key: string): number => {
 }
 
 /** Store an authorization code for the request and return it. */
-function issueCode(c: Context<Env>, req: AuthorizationRequest, user: User, session: { sid: string; authTime: number }): string {
+async function issueCode(c: Context<Env>, req: AuthorizationRequest, user: User, session: { sid: string; authTime: number }): Promise<string> {
   const server = c.get('server')
   const tenant = server.tenant
   const scope = req.scopes.join(' ')
   const parts = [tenant.id, server.id, 'code', req.client.clientId, user.sub, req.redirectUri, scope, req.nonce ?? '', req.codeChallenge ?? '', session.sid]
-  let code: string
-  do code = formatId(tenant.ids, parts, server.spec.code.format)
-  while (tenant.codes.has(code))
+  const exp = epochSeconds(tenant.clock) + server.spec.code.ttl
+  // claimed: a value another replica holds (identical inputs in the same second) moves on to the next occurrence
+  for (;;) {
+    const code = formatId(tenant.ids, parts, server.spec.code.format)
+    if (await tenant.store.codes.claim(code, codeRecord(server.id, code, req, user, session, scope, exp))) return code
+  }
+}
+
+/** The record of a code issued for an authorization request. */
+function codeRecord(serverId: string, code: string, req: AuthorizationRequest, user: User, session: { sid: string; authTime: number }, scope: string, exp: number): CodeRecord {
   const rec: CodeRecord = {
     code,
-    serverId: server.id,
+    serverId,
     clientId: req.client.clientId,
     redirectUri: req.redirectUri,
     sub: user.sub,
     scope,
     authTime: session.authTime,
     sid: session.sid,
-    exp: epochSeconds(tenant.clock) + server.spec.code.ttl,
+    exp,
     consumed: false,
   }
   if (req.nonce !== undefined) rec.nonce = req.nonce
@@ -186,8 +193,7 @@ function issueCode(c: Context<Env>, req: AuthorizationRequest, user: User, sessi
     rec.codeChallenge = req.codeChallenge
     rec.codeChallengeMethod = req.codeChallengeMethod ?? 'plain'
   }
-  tenant.codes.set(code, rec)
-  return code
+  return rec
 }
 
 /** Send an authorization error back to the client (RFC 6749 §4.1.2.1). */

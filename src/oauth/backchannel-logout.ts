@@ -35,12 +35,15 @@ const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
  * Remember that `clientId` signed in with session `sid` (Back-Channel Logout 1.0 §2.3, "Remembering
  * Logged-In RPs"), when the client asked to hear about logouts.
  */
-export function rememberParticipant(server: ServerRuntime, sid: string, clientId: string, origin: string): void {
+export async function rememberParticipant(server: ServerRuntime, sid: string, clientId: string, origin: string): Promise<void> {
   const tenant = server.tenant
   const client = tenant.clients.get(clientId)
   if (!client?.backchannelLogoutUri && !client?.frontchannelLogoutUri) return
   watchExpiry(tenant)
-  addParticipant(tenant, sid, clientId, { server, serverId: server.id, mount: tenant.hostServers.includes(server) ? 'host' : 'path', origin })
+  const mount = tenant.hostServers.includes(server) ? 'host' : 'path'
+  // shared between replicas with the store: the session may end at another one
+  if (tenant.store.participants) await tenant.store.participants.add(sid, clientId, { serverId: server.id, mount, origin })
+  else addParticipant(tenant, sid, clientId, { server, serverId: server.id, mount, origin })
 }
 
 /** A session found expired on a later request ends like any other (idempotent; after a reload too). */
@@ -53,9 +56,10 @@ const serverOf = (tenant: Tenant, p: Participant): ServerRuntime | undefined =>
   p.server?.tenant === tenant ? p.server : (p.mount === 'path' ? tenant.servers : tenant.hostServers).concat(tenant.servers, tenant.hostServers).find((s) => s.id === p.serverId)
 
 /** The clients of a session with a front-channel logout URI, and the URL each iframe loads. */
-export function frontchannelTargets(tenant: Tenant, sid: string): { clientId: string; url: string }[] {
+export async function frontchannelTargets(tenant: Tenant, sid: string): Promise<{ clientId: string; url: string }[]> {
   const out: { clientId: string; url: string }[] = []
-  for (const [clientId, p] of sessionParticipants(tenant, sid) ?? []) {
+  const all = tenant.store.participants ? await tenant.store.participants.list(sid) : sessionParticipants(tenant, sid)
+  for (const [clientId, p] of all ?? []) {
     const client = tenant.clients.get(clientId)
     const server = serverOf(tenant, p)
     if (!client?.frontchannelLogoutUri || !server) continue
@@ -77,7 +81,8 @@ export function frontchannelTargets(tenant: Tenant, sid: string): { clientId: st
  * timed out.
  */
 export async function notifySessionEnded(tenant: Tenant, session: SessionRecord, reason: LogoutReason, journal?: Idp['journal']): Promise<LogoutDelivery[]> {
-  const clients = takeParticipants(tenant, session.sid)
+  // in memory taken at the call, before anything is awaited
+  const clients = tenant.store.participants ? await sharedParticipants(tenant, session.sid) : takeParticipants(tenant, session.sid)
   if (!clients) return []
   const sends: Promise<LogoutDelivery>[] = []
   for (const [clientId, p] of clients) {
@@ -86,6 +91,16 @@ export async function notifySessionEnded(tenant: Tenant, session: SessionRecord,
     if (client?.backchannelLogoutUri && server) sends.push(deliver(server, p.origin, clientId, client.backchannelLogoutUri, session, reason, journal ?? journals.get(tenant)))
   }
   return Promise.all(sends)
+}
+
+/** Take a session's participants from the shared store; an outage is logged, not thrown (nobody to answer). */
+async function sharedParticipants(tenant: Tenant, sid: string): Promise<Map<string, Participant> | undefined> {
+  try {
+    return await tenant.store.participants!.take(sid)
+  } catch (err) {
+    console.error(`mockidp: back-channel logouts of session ${sid} (tenant ${tenant.id}) not sent: ${(err as Error).message}`)
+    return undefined
+  }
 }
 
 // The journal of the mock a tenant belongs to, for deliveries started without one at hand (expiry).
@@ -152,8 +167,11 @@ export function attachJournal(idp: Idp, tenants: readonly Tenant[]): void {
 
 /** End sessions of a tenant (all, or one user's), with their back-channel logouts; resolves to what was sent. */
 export async function endSessions(idp: Idp, tenant: Tenant, sub?: string): Promise<{ ended: number; deliveries: LogoutDelivery[] }> {
-  const ending = [...tenant.sessions.values()].filter((s) => sub === undefined || s.sub === sub)
-  for (const s of ending) tenant.sessions.end(s.handle)
+  const ending: SessionRecord[] = []
+  for await (const s of tenant.sessions.all()) {
+    // ended in one step: a session another request (or replica) ends meanwhile is counted once
+    if ((sub === undefined || s.sub === sub) && (await tenant.sessions.end(s.handle))) ending.push(s)
+  }
   const deliveries = (await Promise.all(ending.map((s) => notifySessionEnded(tenant, s, 'admin', idp.journal)))).flat()
   return { ended: ending.length, deliveries }
 }
@@ -163,9 +181,9 @@ export async function expireSessions(idp: Idp): Promise<LogoutDelivery[]> {
   const now = epochSeconds(idp.clock)
   const sends: Promise<LogoutDelivery[]>[] = []
   for (const tenant of idp.tenants) {
-    for (const s of [...tenant.sessions.values()]) {
+    for await (const s of tenant.sessions.all()) {
       if (s.exp > now) continue
-      tenant.sessions.end(s.handle)
+      if (!(await tenant.sessions.end(s.handle))) continue
       sends.push(notifySessionEnded(tenant, s, 'expiry', idp.journal))
     }
   }

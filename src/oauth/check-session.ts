@@ -40,13 +40,13 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><meta name="robot
  * the current `session_state` of that client (JSON, `null` without a session). An unknown client is
  * an error, which the iframe reports to the RP as "error".
  */
-export function checkSessionEndpoint(c: Context<Env>): Response {
+export async function checkSessionEndpoint(c: Context<Env>): Promise<Response> {
   const params = readQuery(c)
   const origin = params.get('origin')
   if (origin === undefined) return c.html(PAGE, 200, { 'cache-control': 'no-store' })
   const tenant = c.get('server').tenant
   const clientId = params.get('client_id') ?? ''
   if (!tenant.clients.has(clientId)) throw new OAuthError('unknown_client', { client_id: clientId })
-  const session = currentSession(c)
+  const session = await currentSession(c)
   return c.json({ session_state: session ? sessionState(clientId, origin, session.sid) : null }, 200, { 'cache-control': 'no-store' })
 }

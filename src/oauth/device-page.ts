@@ -59,14 +59,14 @@ ${error ? `<p class="error" role="alert" id="code-error">${escapeHtml(error)}</p
   )
 }
 
-function approvalForm(c: Context<Env>, rec: DeviceRecord): Response {
+async function approvalForm(c: Context<Env>, rec: DeviceRecord): Promise<Response> {
   const server = c.get('server')
   const tenant = server.tenant
   const action = escapeHtml(server.paths.deviceVerification!)
   const client = tenant.clients.get(rec.clientId)
   const clientName = client?.name ?? rec.clientId
   const code = `<input type="hidden" name="${FIELDS.code}" value="${escapeHtml(rec.userCode)}">`
-  const signedIn = currentSession(c)
+  const signedIn = await currentSession(c)
   const users = [...tenant.users]
     .sort((a, b) => Number(b.sub === signedIn?.sub) - Number(a.sub === signedIn?.sub))
     .map((u) => {
@@ -118,19 +118,19 @@ export async function deviceVerificationEndpoint(c: Context<Env>): Promise<Respo
   const typed = params.get(FIELDS.code) ?? ''
   const action = params.get(FIELDS.action)
   if (typed === '' && action === undefined) return entryForm(c, '')
-  const rec = findPendingDevice(server, typed)
+  const rec = await findPendingDevice(server, typed)
   if (!rec) return entryForm(c, typed, 'That code is not valid or has expired. Check the code on your device and try again.')
+  const devices = server.tenant.store.flows().devices
   if (c.req.method === 'POST' && action === 'deny') {
-    rec.status = 'denied'
+    await devices.mark(rec.deviceCode, 'redeemed', { status: 'denied' })
     return outcome(c, false)
   }
   if (c.req.method === 'POST' && action === 'approve') {
     const user = server.tenant.userBySub(params.get(FIELDS.user) ?? '')
     if (!user) return approvalForm(c, rec)
-    rec.status = 'approved'
-    rec.sub = user.sub
-    rec.authTime = epochSeconds(server.tenant.clock)
-    rec.sid = currentSession(c)?.sub === user.sub ? currentSession(c)!.sid : formatId(server.tenant.ids, [server.tenant.id, 'sid', 'device', rec.deviceCode], { kind: 'uuid', version: 4 })
+    const signedIn = await currentSession(c)
+    const sid = signedIn?.sub === user.sub ? signedIn.sid : formatId(server.tenant.ids, [server.tenant.id, 'sid', 'device', rec.deviceCode], { kind: 'uuid', version: 4 })
+    await devices.mark(rec.deviceCode, 'redeemed', { status: 'approved', sub: user.sub, authTime: epochSeconds(server.tenant.clock), sid })
     return outcome(c, true)
   }
   return approvalForm(c, rec)

@@ -5,7 +5,7 @@ import { stringify } from '../lib/json.js'
 import type { DeviceSpec } from '../profiles/types.js'
 import type { Env } from '../server/env.js'
 import type { ServerRuntime } from '../runtime/server.js'
-import { flowStores, type DeviceRecord } from '../runtime/flow-stores.js'
+import type { DeviceRecord } from '../runtime/flow-stores.js'
 import { authenticateClient } from './client-auth.js'
 import { OAuthError } from './errors.js'
 import { readForm, requireParams } from './params.js'
@@ -32,18 +32,21 @@ export async function deviceAuthorizationEndpoint(c: Context<Env>): Promise<Resp
   checkClientScopes(client, scopes)
 
   const tenant = server.tenant
-  const stores = flowStores(tenant)
+  const stores = tenant.store.flows()
   const parts = [tenant.id, server.id, 'device', client.clientId, scopes.join(' ')]
+  const exp = epochSeconds(tenant.clock) + spec.ttl
+  // both values claimed (a value another replica holds moves on to the next occurrence); the user
+  // code's link first, then the device record it points at
   let deviceCode: string
-  do deviceCode = formatId(tenant.ids, parts, spec.deviceCodeFormat)
-  while (stores.devices.has(deviceCode))
+  for (;;) {
+    deviceCode = formatId(tenant.ids, parts, spec.deviceCodeFormat)
+    if (await stores.devices.claim(deviceCode, { deviceCode, userCode: '', serverId: server.id, clientId: client.clientId, scope: scopes.join(' '), exp, interval: spec.interval, status: 'pending' })) break
+  }
   let userCode: string
   do userCode = makeUserCode(server, spec, [...parts, deviceCode])
-  while (stores.userCodes.has(canonicalUserCode(spec, userCode)))
-  const exp = epochSeconds(tenant.clock) + spec.ttl
+  while (!(await stores.userCodes.claim(canonicalUserCode(spec, userCode), { deviceCode, exp })))
   const rec: DeviceRecord = { deviceCode, userCode, serverId: server.id, clientId: client.clientId, scope: scopes.join(' '), exp, interval: spec.interval, status: 'pending' }
-  stores.devices.set(deviceCode, rec)
-  stores.userCodes.set(canonicalUserCode(spec, userCode), { deviceCode, exp })
+  await stores.devices.put(deviceCode, rec)
 
   const page = server.urls(c.get('origin'), c.get('backOrigin')).url.deviceVerification!
   const complete = `${page}${page.includes('?') ? '&' : '?'}${spec.completeParam}=${encodeURIComponent(userCode)}`
@@ -87,12 +90,12 @@ export function canonicalUserCode(spec: DeviceSpec, typed: string): string {
 }
 
 /** The device record a typed user code names, if it is live and still waiting for the user. */
-export function findPendingDevice(server: ServerRuntime, typed: string): DeviceRecord | undefined {
+export async function findPendingDevice(server: ServerRuntime, typed: string): Promise<DeviceRecord | undefined> {
   const spec = server.spec.device
   if (!spec) return undefined
-  const stores = flowStores(server.tenant)
-  const link = stores.userCodes.get(canonicalUserCode(spec, typed))
-  const rec = link && stores.devices.get(link.deviceCode)
+  const stores = server.tenant.store.flows()
+  const link = await stores.userCodes.get(canonicalUserCode(spec, typed))
+  const rec = link && (await stores.devices.get(link.deviceCode))
   if (!rec || rec.serverId !== server.id || rec.status !== 'pending' || rec.exp <= epochSeconds(server.tenant.clock)) return undefined
   return rec
 }
@@ -102,27 +105,31 @@ export function findPendingDevice(server: ServerRuntime, typed: string): DeviceR
  * user approves; `slow_down` (and 5 s more interval) for a poll inside the interval where the vendor
  * enforces it; `access_denied` once denied; `expired_token` past the code's lifetime.
  */
-export const deviceCodeGrant: GrantHandler = (c, params, { client }) => {
+export const deviceCodeGrant: GrantHandler = async (c, params, { client }) => {
   const server = c.get('server')
   const spec = server.spec.device
   if (!spec) throw new OAuthError('unsupported_grant_type')
   requireParams(params, ['device_code'])
   const tenant = server.tenant
-  const rec = flowStores(tenant).devices.get(params.get('device_code')!)
+  const devices = tenant.store.flows().devices
+  const deviceCode = params.get('device_code')!
+  const rec = await devices.get(deviceCode)
   if (!rec || rec.serverId !== server.id || rec.clientId !== client.clientId || rec.status === 'consumed') throw new OAuthError('device_code_not_found')
   if (rec.exp <= epochSeconds(tenant.clock)) throw new OAuthError('expired_token')
   const now = tenant.clock.now()
   const last = rec.lastPoll
-  rec.lastPoll = now
   if (spec.slowDown && last !== undefined && rec.status === 'pending' && now - last < rec.interval * 1000) {
-    rec.interval += 5
+    await devices.mark(deviceCode, 'redeemed', { lastPoll: now, interval: rec.interval + 5 })
     throw new OAuthError('slow_down')
   }
+  await devices.mark(deviceCode, 'redeemed', { lastPoll: now })
   if (rec.status === 'pending') throw new OAuthError('authorization_pending')
   if (rec.status === 'denied') throw new OAuthError('access_denied')
   const user = rec.sub === undefined ? undefined : tenant.userBySub(rec.sub)
   if (!user) throw new OAuthError('device_code_not_found')
-  rec.status = 'consumed'
+  // redeemed in one step by the store: of concurrent polls (on any replica) exactly one gets tokens
+  const was = await devices.mark(deviceCode, 'redeemed', { redeemed: true, status: 'consumed' })
+  if (!was || was.redeemed) throw new OAuthError('device_code_not_found')
   const scopes = splitScope(rec.scope)
   return issueUserTokens(c, client, user, scopes, rec.deviceCode, { authTime: rec.authTime, sid: rec.sid })
 }

@@ -6,7 +6,7 @@ import { renderValue } from '../lib/template.js'
 import type { Env } from '../server/env.js'
 import type { ServerRuntime } from '../runtime/server.js'
 import type { User } from '../runtime/tenant.js'
-import { flowStores, type DirectFlowRecord } from '../runtime/flow-stores.js'
+import type { DirectFlowRecord } from '../runtime/flow-stores.js'
 import type { DirectModeSpec } from '../profiles/types.js'
 import type { AuthorizationRequest } from './authorize.js'
 import { LOGIN_FIELDS } from './login-page.js'
@@ -42,19 +42,19 @@ function promptVars(c: Context<Env>, server: ServerRuntime, spec: DirectModeSpec
  * Open a direct-mode flow for a checked authorization request: keep its parameters (without the
  * login page's own fields) under a new flow id and answer the prompt for username and password.
  */
-export function startDirectFlow(c: Context<Env>, req: AuthorizationRequest): Response {
+export async function startDirectFlow(c: Context<Env>, req: AuthorizationRequest): Promise<Response> {
   const server = c.get('server')
   const spec = directSpec(server)
   const tenant = server.tenant
   const reserved = new Set<string>(Object.values(LOGIN_FIELDS))
   const params = [...req.params].filter(([k]) => !reserved.has(k))
-  const store = flowStores(tenant).directFlows
+  const store = tenant.store.flows().directFlows
   const parts = [tenant.id, server.id, 'flow', ...params.map(([k, v]) => `${k}=${v}`)]
+  const exp = epochSeconds(tenant.clock) + spec.ttl
   let flowId: string
+  // claimed (SET NX with a shared store): a value another replica derived already moves on to the next
   do flowId = formatId(tenant.ids, parts, spec.flowId)
-  while (store.has(flowId))
-  const rec: DirectFlowRecord = { flowId, serverId: server.id, params, exp: epochSeconds(tenant.clock) + spec.ttl }
-  store.set(flowId, rec)
+  while (!(await store.claim(flowId, { flowId, serverId: server.id, params, exp })))
   return json(server, 200, renderValue(spec.prompt, promptVars(c, server, spec, flowId)))
 }
 
@@ -65,14 +65,17 @@ export function directSuccess(server: ServerRuntime, out: [string, string][]): R
 }
 
 /** The open flow `flowId` of this server, or undefined (unknown, expired, another server's, used). */
-export function openDirectFlow(server: ServerRuntime, flowId: string): DirectFlowRecord | undefined {
-  const rec = flowStores(server.tenant).directFlows.get(flowId)
+export async function openDirectFlow(server: ServerRuntime, flowId: string): Promise<DirectFlowRecord | undefined> {
+  const rec = await server.tenant.store.flows().directFlows.get(flowId)
   return rec && rec.serverId === server.id && rec.exp > epochSeconds(server.tenant.clock) ? rec : undefined
 }
 
-/** Close a flow (signed in: its code is issued once). */
-export function closeDirectFlow(server: ServerRuntime, flowId: string): void {
-  flowStores(server.tenant).directFlows.delete(flowId)
+/**
+ * Close a flow (signed in: its code is issued once). In one step (GETDEL with a shared store):
+ * resolves false when another request — on any replica — closed it first.
+ */
+export async function closeDirectFlow(server: ServerRuntime, flowId: string): Promise<boolean> {
+  return (await server.tenant.store.flows().directFlows.take(flowId)) !== undefined
 }
 
 /** The failure body (a wrong password): the profile's `failure`, the flow still open. */

@@ -57,11 +57,11 @@ export async function endSessionEndpoint(c: Context<Env>): Promise<Response> {
     }
     const target = params.get('post_logout_redirect_uri')
     if (target !== undefined && (!client || !postLogoutUris(client).includes(target) || !isRedirectUri(target))) throw new OAuthError('end_session_bad_redirect')
-    const session = tenant.sessions.find(sessionHandle(c))
-    const ended = tenant.sessions.end(sessionHandle(c))
+    const session = await tenant.sessions.find(sessionHandle(c))
+    const ended = await tenant.sessions.end(sessionHandle(c))
     // Front-Channel Logout 1.0: the apps' logout URIs load in iframes of this page; Back-Channel
     // Logout 1.0: each app hears it server to server before the browser moves on
-    const frames = session ? frontchannelTargets(tenant, session.sid) : []
+    const frames = session ? await frontchannelTargets(tenant, session.sid) : []
     if (session) await notifySessionEnded(tenant, session, 'logout')
     const state = params.get('state')
     const redirect = target === undefined ? undefined : respondToClient(target, 'query', state === undefined ? [] : [['state', state]])
@@ -100,10 +100,10 @@ export async function idTokenLogoutEndpoint(c: Context<Env>): Promise<Response> 
   const sid = decodePayload(hint)?.sid
   const own = sessionHandle(c)
   let endedOwn = false
-  for (const session of [...tenant.sessions.values()]) {
-    if (typeof sid !== 'string' || session.sid !== sid) continue
+  for await (const session of typeof sid === 'string' ? tenant.sessions.all() : []) {
+    if (session.sid !== sid) continue
+    if (!(await tenant.sessions.end(session.handle))) continue
     if (session.handle === own) endedOwn = true
-    tenant.sessions.end(session.handle)
     await notifySessionEnded(tenant, session, 'logout')
   }
   const state = params.get('state')

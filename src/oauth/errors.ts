@@ -69,6 +69,8 @@ export type Reason =
   | 'id_token_logout_not_allowed'
   | 'not_found'
   | 'limit_reached'
+  /** The shared store (Redis) did not answer: `temporarily_unavailable` until it is back. */
+  | 'store_unavailable'
   | 'server_error'
   // implicit and hybrid flows
   | 'authz_unauthorized_response_type'

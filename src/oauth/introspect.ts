@@ -17,12 +17,12 @@ export async function introspectionEndpoint(c: Context<Env>): Promise<Response> 
   const token = params.get('token')!
   const { issuer } = server.urls(c.get('origin'))
   let values: Record<string, unknown> | undefined
-  const access = resolveAccessToken(server, token)
+  const access = await resolveAccessToken(server, token)
   if (access) {
     const user = access.sub === undefined ? undefined : tenant.userBySub(access.sub)
     values = { active: true, scope: access.scope, client_id: access.clientId, username: user?.username, token_type: 'Bearer', exp: access.exp, iat: access.iat, nbf: access.iat, sub: access.sub, aud: access.aud ?? access.clientId, iss: issuer, jti: access.jti, aut: user ? 'APPLICATION_USER' : 'APPLICATION' }
   } else {
-    const rt = tenant.refreshTokens.get(token)
+    const rt = await tenant.store.refreshTokens.get(token)
     if (rt && rt.serverId === server.id && !rt.revoked && !rt.used && rt.exp > epochSeconds(tenant.clock)) {
       const user = tenant.userBySub(rt.sub)
       values = { active: true, scope: rt.scope, client_id: rt.clientId, username: user?.username, token_type: server.spec.introspection.refreshTokenType === undefined ? 'Refresh' : (server.spec.introspection.refreshTokenType ?? undefined), exp: rt.exp, sub: rt.sub, aud: rt.clientId, iss: issuer }
@@ -45,9 +45,10 @@ export async function revocationEndpoint(c: Context<Env>): Promise<Response> {
   const { client } = await authenticateClient(c, server, params)
   requireParams(params, ['token'])
   const token = params.get('token')!
-  const rt = tenant.refreshTokens.get(token)
-  const at = tenant.accessTokens.get(token)
-  const access = at ? undefined : resolveAccessToken(server, token)
+  const stores = tenant.store
+  const rt = await stores.refreshTokens.get(token)
+  const at = await stores.accessTokens.get(token)
+  const access = at ? undefined : await resolveAccessToken(server, token)
   const owner = rt?.serverId === server.id ? rt.clientId : at?.serverId === server.id ? at.clientId : access?.clientId
   if (owner !== undefined && owner !== client.clientId) {
     if (server.spec.revocation?.foreignToken === 'refuse') throw new OAuthError('revoke_foreign_token')
@@ -55,13 +56,13 @@ export async function revocationEndpoint(c: Context<Env>): Promise<Response> {
   }
   const spec = server.spec.revocation
   if (rt && rt.serverId === server.id) {
-    rt.revoked = true
-    if (spec?.refreshRevokesGrant) tenant.revokeGrant(rt.family)
+    await stores.refreshTokens.mark(token, 'revoked', { revoked: true })
+    if (spec?.refreshRevokesGrant) await tenant.revokeGrant(rt.family)
   }
   if (at && at.serverId === server.id) {
-    at.revoked = true
-    if (spec?.accessRevokesGrant && at.family !== undefined) tenant.revokeGrant(at.family)
+    await stores.accessTokens.mark(token, 'revoked', { revoked: true })
+    if (spec?.accessRevokesGrant && at.family !== undefined) await tenant.revokeGrant(at.family)
   }
-  if (access?.jti !== undefined) tenant.revokedJtis.set(access.jti, { exp: access.exp })
+  if (access?.jti !== undefined) await stores.revokedJtis.put(access.jti, { exp: access.exp })
   return new Response(null, { status: 200, headers: { 'cache-control': 'no-store', ...server.spec.revocation?.headers } })
 }

@@ -4,7 +4,7 @@ import { formatId, type IdFormat } from '../lib/ids.js'
 import type { Client, User } from '../runtime/tenant.js'
 import type { ServerRuntime } from '../runtime/server.js'
 import type { AccessRecord, RefreshRecord } from '../runtime/records.js'
-import type { TtlStore } from '../store/ttl-store.js'
+import type { RecordStore } from '../store/types.js'
 import { buildClaims, type ClaimContext } from './claims.js'
 import { halfHash, signHs256, signRs256 } from './jwt.js'
 import { signInClaims } from '../runtime/next-sign-in.js'
@@ -42,20 +42,31 @@ export interface Grant {
   frontChannel?: boolean
 }
 
-/** Issue a value of `format` that no live entry of `store` holds (deterministic; see lib/ids). */
-export function uniqueId(grant: Grant, kind: string, format: IdFormat, store?: TtlStore<{ exp: number }>): string {
+/** Derive a value of `format` for the grant (deterministic; see lib/ids), for a value nothing stores (a jti). */
+export function uniqueId(grant: Grant, kind: string, format: IdFormat): string {
+  const { server } = grant
+  return formatId(server.tenant.ids, [server.tenant.id, server.id, kind, grant.parent], format)
+}
+
+/**
+ * Derive a value of `format` and store the record `make` builds for it under a key nothing holds
+ * (SET NX in Redis). A clash — the same value held already, e.g. by another replica that derived it
+ * from identical inputs in the same second — moves on to the next occurrence, as lib/ids counts them.
+ */
+export async function claimId<V extends { exp: number }>(grant: Grant, kind: string, format: IdFormat, store: RecordStore<V>, make: (value: string) => V): Promise<string> {
   const { server } = grant
   const parts = [server.tenant.id, server.id, kind, grant.parent]
   for (;;) {
     const v = formatId(server.tenant.ids, parts, format)
-    if (!store?.has(v)) return v
+    if (await store.claim(v, make(v))) return v
   }
 }
 
 /**
  * Issue access, id and refresh tokens for a grant and build the response body in the vendor's field
- * order. Everything is stored (and registered with its grant) before the first `await`, so a request
- * racing this one — a replayed code, a reused refresh token — already finds and revokes it.
+ * order. Each token is stored and registered with its grant before the response is sent; a request
+ * racing this one — a replayed code, a reused refresh token, here or on another replica — revokes
+ * what is registered, and the family stays marked revoked so that what is registered after is too.
  */
 export async function issueTokens(grant: Grant): Promise<Record<string, unknown>> {
   const { server, client, user } = grant
@@ -72,28 +83,31 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
   let refreshToken: string | undefined
   let family = grant.family
   const r = grant.refresh
+  const store = tenant.store
   if (r.kind === 'keep') refreshToken = r.token
   else if (r.kind === 'new' && user) {
     const rt = spec.refreshToken
-    refreshToken = uniqueId(grant, 'rt', rt.format, tenant.refreshTokens)
-    family ??= r.family ?? refreshToken
-    const rec: RefreshRecord = {
-      token: refreshToken,
-      serverId: server.id,
-      clientId: client.clientId,
-      sub: user.sub,
-      scope,
-      authTime: grant.authTime ?? now,
-      sid: grant.sid ?? '',
-      exp: now + rt.ttl,
-      used: false,
-      family,
-      revoked: false,
+    const make = (token: string): RefreshRecord => {
+      const rec: RefreshRecord = {
+        token,
+        serverId: server.id,
+        clientId: client.clientId,
+        sub: user.sub,
+        scope,
+        authTime: grant.authTime ?? now,
+        sid: grant.sid ?? '',
+        exp: now + rt.ttl,
+        used: false,
+        family: family ?? r.family ?? token,
+        revoked: false,
+      }
+      if (grant.nonce !== undefined) rec.nonce = grant.nonce
+      if (grant.authTimeRequired) rec.authTimeRequired = true
+      return rec
     }
-    if (grant.nonce !== undefined) rec.nonce = grant.nonce
-    if (grant.authTimeRequired) rec.authTimeRequired = true
-    tenant.refreshTokens.set(refreshToken, rec)
-    tenant.grants.add(family, { kind: 'refresh', value: refreshToken, exp: rec.exp })
+    refreshToken = await claimId(grant, 'rt', rt.format, store.refreshTokens, make)
+    family ??= r.family ?? refreshToken
+    await store.families.add(family, { kind: 'refresh', value: refreshToken, exp: now + rt.ttl })
   }
 
   // per-call overrides (minted tokens), else what a "sign in as" put on the session
@@ -117,20 +131,20 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
   if (grant.accessToken === false) accessToken = undefined
   else if (at.format === 'jwt') {
     const jti = uniqueId(grant, 'jti', at.jti ?? { kind: 'random', alphabet: 'nanoid', length: 21 })
-    if (family !== undefined) tenant.grants.add(family, { kind: 'jti', value: jti, exp: atExp })
+    if (family !== undefined) await store.families.add(family, { kind: 'jti', value: jti, exp: atExp })
     const claims = buildClaims(tenant.profile, at.claims, at.values, { ...base, exp: atExp, jti }, [])
     if (extraClaims) Object.assign(claims, extraClaims)
     accessToken = await signRs256(jwtAt ? server.jwtAccessHeaderB64! : server.accessHeaderB64!, claims, server.key.privateKey, spec.json)
   } else {
-    accessToken = uniqueId(grant, 'at', at.format, tenant.accessTokens)
-    const rec: AccessRecord = { token: accessToken, serverId: server.id, clientId: client.clientId, scope, iat: now, exp: atExp, revoked: false }
-    if (user) rec.sub = user.sub
-    if (grant.sid !== undefined) rec.sid = grant.sid
-    if (family !== undefined) {
-      rec.family = family
-      tenant.grants.add(family, { kind: 'access', value: accessToken, exp: atExp })
+    const make = (token: string): AccessRecord => {
+      const rec: AccessRecord = { token, serverId: server.id, clientId: client.clientId, scope, iat: now, exp: atExp, revoked: false }
+      if (user) rec.sub = user.sub
+      if (grant.sid !== undefined) rec.sid = grant.sid
+      if (family !== undefined) rec.family = family
+      return rec
     }
-    tenant.accessTokens.set(accessToken, rec)
+    accessToken = await claimId(grant, 'at', at.format, store.accessTokens, make)
+    if (family !== undefined) await store.families.add(family, { kind: 'access', value: accessToken, exp: atExp })
   }
 
   let idToken: string | undefined

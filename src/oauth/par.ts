@@ -3,7 +3,7 @@ import { epochSeconds } from '../lib/clock.js'
 import { formatId } from '../lib/ids.js'
 import { stringify } from '../lib/json.js'
 import type { Env } from '../server/env.js'
-import { flowStores, type PushedRequestRecord } from '../runtime/flow-stores.js'
+import type { PushedRequestRecord } from '../runtime/flow-stores.js'
 import { authenticateClient } from './client-auth.js'
 import { OAuthError } from './errors.js'
 import { readForm, type Params } from './params.js'
@@ -30,13 +30,14 @@ export async function pushedAuthorizationRequestEndpoint(c: Context<Env>): Promi
   parseAuthorizationRequest(server, request, { pushed: true })
 
   const tenant = server.tenant
-  const store = flowStores(tenant).pushedRequests
+  const store = tenant.store.flows().pushedRequests
   const parts = [tenant.id, server.id, 'par', client.clientId, ...[...request].map(([k, v]) => `${k}=${v}`)]
   let requestUri: string
-  do requestUri = spec.requestUriPrefix + formatId(tenant.ids, parts, spec.requestUriFormat)
-  while (store.has(requestUri))
-  const rec: PushedRequestRecord = { requestUri, serverId: server.id, clientId: client.clientId, params: [...request], exp: epochSeconds(tenant.clock) + spec.ttl }
-  store.set(requestUri, rec)
+  for (;;) {
+    requestUri = spec.requestUriPrefix + formatId(tenant.ids, parts, spec.requestUriFormat)
+    const rec: PushedRequestRecord = { requestUri, serverId: server.id, clientId: client.clientId, params: [...request], exp: epochSeconds(tenant.clock) + spec.ttl }
+    if (await store.claim(requestUri, rec)) break
+  }
 
   const values: Record<string, unknown> = { request_uri: requestUri, expires_in: spec.ttl }
   const body: Record<string, unknown> = {}

@@ -1,6 +1,5 @@
 import { epochSeconds } from '../lib/clock.js'
 import type { ServerRuntime } from '../runtime/server.js'
-import { flowStores } from '../runtime/flow-stores.js'
 import { OAuthError } from './errors.js'
 import type { Params } from './params.js'
 
@@ -9,11 +8,11 @@ import type { Params } from './params.js'
  * (RFC 9126 §4), which must belong to the same client and be unexpired. The `request_uri` stays in
  * the parameters so that the login page posts it back; it is consumed when the response is sent.
  */
-export function resolvePushedRequest(server: ServerRuntime, params: Params): Params {
+export async function resolvePushedRequest(server: ServerRuntime, params: Params): Promise<Params> {
   const requestUri = params.get('request_uri')
   if (requestUri === undefined) return params
   if (!server.spec.par) throw new OAuthError('request_uri_not_supported')
-  const rec = flowStores(server.tenant).pushedRequests.get(requestUri)
+  const rec = await server.tenant.store.flows().pushedRequests.get(requestUri)
   if (!rec || rec.serverId !== server.id || rec.exp <= epochSeconds(server.tenant.clock)) throw new OAuthError('invalid_request_uri')
   // RFC 9126 §4: client_id is required beside request_uri and must be the pushing client
   if (params.get('client_id') !== rec.clientId) throw new OAuthError('invalid_request_uri')
@@ -25,7 +24,7 @@ export function resolvePushedRequest(server: ServerRuntime, params: Params): Par
 }
 
 /** A `request_uri` is single-use (RFC 9126 §2.2): forget it once the authorization response is sent. */
-export function consumePushedRequest(server: ServerRuntime, params: Params): void {
+export async function consumePushedRequest(server: ServerRuntime, params: Params): Promise<void> {
   const requestUri = params.get('request_uri')
-  if (requestUri !== undefined && server.spec.par) flowStores(server.tenant).pushedRequests.delete(requestUri)
+  if (requestUri !== undefined && server.spec.par) await server.tenant.store.flows().pushedRequests.delete(requestUri)
 }

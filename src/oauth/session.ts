@@ -28,8 +28,8 @@ export function sessionHandle(c: Context<Env>): string | undefined {
 }
 
 /** The request's live session whose user still exists, if any. */
-export function currentSession(c: Context<Env>): SessionRecord | undefined {
+export async function currentSession(c: Context<Env>): Promise<SessionRecord | undefined> {
   const tenant = c.get('server').tenant
-  const session = tenant.sessions.find(sessionHandle(c))
+  const session = await tenant.sessions.find(sessionHandle(c))
   return session && tenant.userBySub(session.sub) ? session : undefined
 }

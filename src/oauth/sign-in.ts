@@ -59,7 +59,7 @@ export async function signIn(c: Context<Env>, req: AuthorizationRequest, complet
   }
 
   const reauthenticate = prompt.has('login') || prompt.has('select_account') || maxAge === 0
-  const session = currentSession(c)
+  const session = await currentSession(c)
   const reusable = session && !reauthenticate && (maxAge === undefined || epochSeconds(tenant.clock) - session.authTime <= maxAge) ? session : undefined
 
   const hint = params.get('login_hint')
@@ -91,8 +91,8 @@ function readMaxAge(params: Params): number | undefined {
 /** A fresh authentication: replace the browser's session with a new one and issue the code. */
 async function startSession(c: Context<Env>, req: AuthorizationRequest, user: User, complete: Complete, claims?: Record<string, unknown>): Promise<Response> {
   const tenant = c.get('server').tenant
-  const replaced = tenant.sessions.find(sessionHandle(c))
-  tenant.sessions.end(sessionHandle(c))
+  const replaced = await tenant.sessions.find(sessionHandle(c))
+  await tenant.sessions.end(sessionHandle(c))
   // the browser's old session ends here: its apps hear it (back-channel logout), as on any other end
   if (replaced) void notifySessionEnded(tenant, replaced, 'replaced')
   expireOldestSessions(tenant)
@@ -100,7 +100,7 @@ async function startSession(c: Context<Env>, req: AuthorizationRequest, user: Us
   // the same sids (and so cookies, codes and tokens) in whatever order they arrive
   const flow = [tenant.id, 'sid', user.sub, req.client.clientId, req.redirectUri, req.state ?? '', req.nonce ?? '', req.codeChallenge ?? '', req.scopes.join(' ')]
   const sid = formatId(tenant.ids, flow, { kind: 'uuid', version: 4 })
-  const session = tenant.sessions.start(user.sub, sid)
+  const session = await tenant.sessions.start(user.sub, sid)
   bindSessionClaims(tenant, sid, claims)
   const res = await complete(c, req, user, { sid, authTime: session.authTime })
   res.headers.append('set-cookie', sessionCookie(c.get('server'), session, isHttps(c)))

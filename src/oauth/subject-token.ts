@@ -39,8 +39,8 @@ export function verifyTenantJwt(server: ServerRuntime, token: string): Subject |
 }
 
 /** The user of an access token this server issued (opaque or JWT), if it is live and has a user. */
-export function accessTokenSubject(server: ServerRuntime, token: string): Subject | undefined {
-  const g = resolveAccessToken(server, token)
+export async function accessTokenSubject(server: ServerRuntime, token: string): Promise<Subject | undefined> {
+  const g = await resolveAccessToken(server, token)
   const user = g?.sub === undefined ? undefined : server.tenant.userBySub(g.sub)
   return user && g ? { user, scope: g.scope } : undefined
 }

@@ -20,13 +20,13 @@ function readToken(header: string | undefined): string | undefined {
  * token's scopes (`${claims.*}`); `${user.*}` are the user's fixture values whatever the scope.
  * Without a valid token the profile's `userProfile.error` is answered, with its own status.
  */
-export function userProfileEndpoint(c: Context<Env>): Response {
+export async function userProfileEndpoint(c: Context<Env>): Promise<Response> {
   const server = c.get('server')
   const spec = server.spec.userProfile
   if (!spec) throw new OAuthError('not_found')
   const tenant = server.tenant
   const token = readToken(c.req.header('authorization'))
-  const grant = token === undefined ? undefined : resolveAccessToken(server, token)
+  const grant = token === undefined ? undefined : await resolveAccessToken(server, token)
   const user = grant?.sub === undefined ? undefined : tenant.userBySub(grant.sub)
   const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }
   if (!grant || !user) return new Response(stringify(renderValue(spec.error.body, { tenant: tenant.values }), server.spec.json), { status: spec.error.status, headers })

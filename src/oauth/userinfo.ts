@@ -38,7 +38,7 @@ export async function userinfoEndpoint(c: Context<Env>): Promise<Response> {
   const tenant = server.tenant
   const token = await findToken(c)
   if (!token) throw new OAuthError('missing_token')
-  const grant = resolveAccessToken(server, token)
+  const grant = await resolveAccessToken(server, token)
   if (!grant) throw new OAuthError('invalid_token')
   const user = grant.sub === undefined ? undefined : tenant.userBySub(grant.sub)
   if (!user) throw new OAuthError('invalid_token')

@@ -25,6 +25,8 @@ export interface DeviceRecord {
   /** Epoch milliseconds of the last poll. */
   lastPoll?: number
   status: 'pending' | 'approved' | 'denied' | 'consumed'
+  /** Set (with status `consumed`) by the one poll that got the tokens. */
+  redeemed?: boolean
   sub?: string
   sid?: string
   authTime?: number

@@ -5,6 +5,10 @@ import type { Profile } from '../profiles/types.js'
 import { Tenant } from './tenant.js'
 import { Journal, JOURNAL_SIZE } from '../journal/journal.js'
 import { FaultSet } from '../faults/faults.js'
+import type { SharedHooks } from './shared-hooks.js'
+import type { RedisConnection } from '../store/redis/connection.js'
+import type { StoresFactory } from './stores.js'
+import { redactUrl } from '../lib/redact-url.js'
 
 /** Everything a running mock holds: config, clock, ids and the tenants. */
 export interface Idp {
@@ -35,6 +39,33 @@ export interface Idp {
   changed(): void
   /** Whether something listens to `changed` (the state file). */
   persisted: boolean
+  /** Set with a Redis store: journal, faults, fixtures, clock, keys and reloads shared with the other replicas. */
+  shared?: SharedHooks | undefined
+  /**
+   * The Redis that replicas share, when `store.redis` (`--store`, `MOCKIDP_STORE`) is set; made by
+   * {@link attachStore} before the mock serves. Absent: everything lives in this process's memory.
+   * @internal (kept out of the published declarations: they must not need the optional "redis" package)
+   */
+  redis?: RedisConnection
+  /**
+   * Makes each tenant's shared stores, with `redis` (tenants built by a reload use it too).
+   * @internal
+   */
+  stores?: StoresFactory
+}
+
+/**
+ * Connect the Redis store when the config names one (the client is imported only then). Resolves
+ * once Redis answered or after the connect timeout: the mock starts either way, unhealthy until
+ * Redis is there. Idempotent.
+ */
+export async function attachStore(idp: Idp, log?: (line: string) => void): Promise<void> {
+  const store = idp.config.redisStore
+  if (!store || idp.redis) return
+  const [{ connectRedis }, { redisStores }] = await Promise.all([import('../store/redis/connection.js'), import('./redis-stores.js')])
+  idp.redis = await connectRedis(store.redis, { prefix: store.prefix, ...(log ? { log } : {}) })
+  idp.stores = redisStores(idp.redis, store.redis, { now: () => idp.clock.now() })
+  for (const t of idp.tenants) t.useStores(idp.stores)
 }
 
 const journalSize = (config: ResolvedConfig): number => (config.journal?.enabled === false ? 0 : (config.journal?.size ?? JOURNAL_SIZE))
@@ -44,7 +75,12 @@ export function createIdp(config: ResolvedConfig, profiles: Map<string, Profile>
   // ids and stores read the idp's current clock, which a reload may replace
   const now = { now: () => idp.clock.now() }
   const env = () => ({ limits: idp.config.limits, onChange: () => idp.changed() })
-  const build = (cfg: ResolvedConfig, pr: Map<string, Profile>) => cfg.tenants.map((t) => new Tenant(t, pr.get(t.vendor)!, now, idp.ids, env()))
+  const build = (cfg: ResolvedConfig, pr: Map<string, Profile>) =>
+    cfg.tenants.map((t) => {
+      const tenant = new Tenant(t, pr.get(t.vendor)!, now, idp.ids, env())
+      if (idp.stores) tenant.useStores(idp.stores)
+      return tenant
+    })
   let byId = new Map<string, Tenant>()
   let previous: Pick<Idp, 'config' | 'clock' | 'ids' | 'profiles' | 'tenants'> | undefined
   const idp: Idp = {
@@ -114,3 +150,12 @@ export function createIdp(config: ResolvedConfig, profiles: Map<string, Profile>
   byId = new Map(idp.tenants.map((t) => [t.id, t]))
   return idp
 }
+
+/** The store's part of a health answer: healthy unless a shared store is unreachable. */
+export function storeHealth(idp: Idp): { healthy: boolean; report: { kind: 'memory' } | { kind: 'redis'; healthy: boolean; url: string; prefix: string } } {
+  const r = idp.redis
+  if (!r) return { healthy: true, report: { kind: 'memory' } }
+  const healthy = r.healthy()
+  return { healthy, report: { kind: 'redis', healthy, url: redactUrl(idp.config.redisStore!.redis), prefix: r.prefix } }
+}
+

@@ -38,6 +38,41 @@ const pending = new WeakMap<Tenant, PendingSignIn[]>()
 // claims of sign-ins made this way, by session id: every token of the session carries them
 const sessionClaims = new WeakMap<Tenant, Map<string, Record<string, unknown>>>()
 
+/** Who hears of queued, taken and bound sign-ins: the other replicas on one Redis (runtime/shared-fixtures.ts). */
+export interface SignInReplication {
+  queued(tenant: Tenant, entry: PendingSignIn): void
+  taken(tenant: Tenant, ticket: string): void
+  bound(tenant: Tenant, sid: string, claims: Record<string, unknown> | undefined): void
+}
+// by the tenants' clock: one object per mock, the same for its tenants before and after a reload
+const replication = new WeakMap<object, SignInReplication>()
+
+/** Tell `to` of every change to the sign-ins of the tenants reading `clock` (one mock's). */
+export function replicateSignIns(clock: object, to: SignInReplication): void {
+  replication.set(clock, to)
+}
+
+/** Apply another replica's change (never told on). */
+export function applySignIn(tenant: Tenant, change: { op: 'queued'; entry: PendingSignIn } | { op: 'taken'; ticket: string } | { op: 'bound'; sid: string; claims?: Record<string, unknown> | undefined }): void {
+  if (change.op === 'queued') {
+    let queue = pending.get(tenant)
+    if (!queue) pending.set(tenant, (queue = []))
+    if (!queue.some((p) => p.ticket === change.entry.ticket)) queue.push(change.entry)
+  } else if (change.op === 'taken') {
+    const queue = pending.get(tenant)
+    const i = queue?.findIndex((p) => p.ticket === change.ticket) ?? -1
+    if (i >= 0) queue!.splice(i, 1)
+  } else {
+    const r = replication.get(tenant.clock)
+    replication.delete(tenant.clock)
+    try {
+      bindSessionClaims(tenant, change.sid, change.claims)
+    } finally {
+      if (r) replication.set(tenant.clock, r)
+    }
+  }
+}
+
 /** Queue a sign-in; throws (with the reason) for an unknown user or client, or a full queue. */
 export function queueSignIn(tenant: Tenant, opts: NextSignInOptions): PendingSignIn & { user: User } {
   const user = tenant.findUser(opts.user)
@@ -55,6 +90,7 @@ export function queueSignIn(tenant: Tenant, opts: NextSignInOptions): PendingSig
   if (opts.clientId !== undefined) entry.clientId = opts.clientId
   if (Object.keys(claims).length) entry.claims = claims
   queue.push(entry)
+  replication.get(tenant.clock)?.queued(tenant, entry)
   return { ...entry, user }
 }
 
@@ -69,11 +105,15 @@ export function takeSignIn(tenant: Tenant, clientId: string, ticket: string | un
   let i = ticket === undefined ? -1 : queue.findIndex((p) => p.ticket === ticket && fits(p))
   if (i < 0) i = queue.findIndex((p) => !p.ticketOnly && fits(p))
   if (i < 0) return undefined
-  return queue.splice(i, 1)[0]
+  const taken = queue.splice(i, 1)[0]!
+  replication.get(tenant.clock)?.taken(tenant, taken.ticket)
+  return taken
 }
 
 /** Remember the claims of a "sign in as" session for its tokens. */
 export function bindSessionClaims(tenant: Tenant, sid: string, claims: Record<string, unknown> | undefined): void {
+  // (most sign-ins bind nothing: only a change is told)
+  if (claims || sessionClaims.get(tenant)?.has(sid)) replication.get(tenant.clock)?.bound(tenant, sid, claims)
   let m = sessionClaims.get(tenant)
   if (!claims) {
     m?.delete(sid)

@@ -30,6 +30,8 @@ export interface SourceOptions {
   https?: boolean | undefined
   httpPort?: number | undefined
   tlsDir?: string | undefined
+  /** `--store` / `startMockIdp({ store })`: a Redis URL. */
+  store?: string | undefined
 }
 
 /** Shallow-merge items of `patch` over items of `base` with the same key; new keys are appended. */
@@ -93,7 +95,7 @@ export function configSource(opts: SourceOptions): ConfigSource {
   const base: LoadOptions = { env: opts.env }
   if (opts.port !== undefined) base.port = opts.port
   if (opts.host !== undefined) base.host = opts.host
-  for (const k of ['https', 'httpPort', 'tlsDir'] as const) if (opts[k] !== undefined) (base as Record<string, unknown>)[k] = opts[k]
+  for (const k of ['https', 'httpPort', 'tlsDir', 'store'] as const) if (opts[k] !== undefined) (base as Record<string, unknown>)[k] = opts[k]
   const patch = opts.config
   if (!patch) {
     const file = resolveConfigFile({ ...base, ...(opts.configFile ? { file: opts.configFile } : {}) })
@@ -128,6 +130,9 @@ export function configSource(opts: SourceOptions): ConfigSource {
  */
 export async function reloadIdp(idp: Idp, source: ConfigSource, remount: () => Promise<void>): Promise<string[]> {
   const { config, profiles } = source.load()
+  // the connection is made once at start; moving the state elsewhere is a restart, not a reload
+  if ((config.redisStore?.redis ?? '') !== (idp.config.redisStore?.redis ?? '') || (config.redisStore?.prefix ?? '') !== (idp.config.redisStore?.prefix ?? ''))
+    throw new ConfigError('store: the new config changes store.redis or store.prefix, which takes effect only on a restart; the running config was kept — restart mockidp, or put the store back as it was')
   const dropped = idp.replace(config, profiles)
   try {
     await remount()

@@ -1,6 +1,8 @@
 import { epochSeconds, type Clock } from '../lib/clock.js'
 import { formatId, type IdSource } from '../lib/ids.js'
 import { TtlStore, type TtlStoreOptions } from '../store/ttl-store.js'
+import { MemoryRecords } from '../store/memory.js'
+import type { RecordStore } from '../store/types.js'
 
 /** A browser's single sign-on session with a tenant. Times are epoch seconds. */
 export interface SessionRecord {
@@ -23,7 +25,10 @@ export const SESSION_TTL = 14 * 24 * 3600
  * cookies for the same logins, in whatever order they arrive.
  */
 export class SessionStore {
-  private readonly store: TtlStore<SessionRecord>
+  /** The in-memory store (what a state file saves and a reload carries over). */
+  readonly local: TtlStore<SessionRecord>
+  /** Where sessions are found and started: `local`, or the shared store of a Redis-backed tenant. */
+  backend: RecordStore<SessionRecord>
   /** Hears each session `find()` drops because it expired (back-channel logout on expiry). */
   onExpire: ((session: SessionRecord) => void) | undefined
 
@@ -33,27 +38,27 @@ export class SessionStore {
     private readonly ids: IdSource,
     opts: TtlStoreOptions,
   ) {
-    this.store = new TtlStore(clock, { ...opts, retainMs: 0, retainMax: 0 })
+    this.local = new TtlStore(clock, { ...opts, retainMs: 0, retainMax: 0 })
+    this.backend = new MemoryRecords(this.local)
   }
 
-  /** Start a session for `sub` that authenticated now. */
-  start(sub: string, sid: string): SessionRecord {
+  /** Start a session for `sub` that authenticated now (its handle claimed: never one another replica holds). */
+  async start(sub: string, sid: string): Promise<SessionRecord> {
     const now = epochSeconds(this.clock)
-    let handle: string
-    do handle = formatId(this.ids, [this.tenantId, 'session', sid], { kind: 'random', alphabet: 'base64url', length: 43 })
-    while (this.store.has(handle))
-    const rec: SessionRecord = { handle, sid, sub, authTime: now, exp: now + SESSION_TTL }
-    this.store.set(handle, rec)
-    return rec
+    for (;;) {
+      const handle = formatId(this.ids, [this.tenantId, 'session', sid], { kind: 'random', alphabet: 'base64url', length: 43 })
+      const rec: SessionRecord = { handle, sid, sub, authTime: now, exp: now + SESSION_TTL }
+      if (await this.backend.claim(handle, rec)) return rec
+    }
   }
 
   /** The live session behind a cookie value, if any. */
-  find(handle: string | undefined): SessionRecord | undefined {
+  async find(handle: string | undefined): Promise<SessionRecord | undefined> {
     if (!handle) return undefined
-    const rec = this.store.get(handle)
+    const rec = await this.backend.get(handle)
     if (!rec) return undefined
     if (rec.exp <= epochSeconds(this.clock)) {
-      this.store.delete(handle)
+      await this.backend.delete(handle)
       this.onExpire?.(rec)
       return undefined
     }
@@ -61,24 +66,30 @@ export class SessionStore {
   }
 
   /** End a session (logout, or a new login in the same browser). */
-  end(handle: string | undefined): boolean {
-    return handle ? this.store.delete(handle) : false
+  end(handle: string | undefined): Promise<boolean> {
+    return handle ? this.backend.delete(handle) : Promise.resolve(false)
   }
 
   /** Put back a session read from a state file or carried over a reload. */
   restore(rec: SessionRecord): void {
-    this.store.set(rec.handle, rec)
+    this.local.set(rec.handle, rec)
   }
 
+  /** Every session of the tenant, wherever they are kept (a shared store: every replica's). */
+  all(): AsyncIterable<SessionRecord> {
+    return this.backend.scan()
+  }
+
+  /** The sessions held in memory (a Redis-backed tenant holds none here). */
   values(): IterableIterator<SessionRecord> {
-    return this.store.values()
+    return this.local.values()
   }
 
   get size(): number {
-    return this.store.size
+    return this.local.size
   }
 
   clear(): void {
-    this.store.clear()
+    this.local.clear()
   }
 }

@@ -13,8 +13,11 @@ import type { ClientAuthMethod, GrantType, Profile } from '../profiles/types.js'
 import type { AccessRecord, CodeRecord, RefreshRecord } from './records.js'
 import { ServerRuntime } from './server.js'
 import { SessionStore, type SessionRecord } from './sessions.js'
-import { GrantIndex, type GrantMembers } from './grants.js'
+import { GrantIndex, MemoryFamilies, type GrantMembers } from './grants.js'
 import { findUser } from './users.js'
+import { MemoryRecords } from '../store/memory.js'
+import type { FlowRecordStores, StoresFactory, TenantStores } from './stores.js'
+import { flowStores } from './flow-stores.js'
 
 /** A registered client with its defaults applied. */
 export interface Client extends ClientConfig {
@@ -103,6 +106,11 @@ export class Tenant {
   readonly sessions: SessionStore
   /** What each grant issued, for replay revocation. */
   readonly grants: GrantIndex
+  /**
+   * Where the flows keep their state, behind one interface: by default these in-memory stores (the
+   * fields above), with `store.redis` the Redis every replica shares ({@link Tenant.useStores}).
+   */
+  store: TenantStores
   readonly limits: Required<LimitsConfig>
   private readonly changed: () => void
   /** Called by every `loadFixtures()` (a reset): stores kept beside the tenant forget their state too. */
@@ -140,7 +148,49 @@ export class Tenant {
     this.sessions = new SessionStore(this.id, clock, ids, opts('sessions'))
     // a grant's index lives as long as its longest-lived token: as many as the token stores hold
     this.grants = new GrantIndex(clock, { ...opts('refreshTokens'), limit: this.limits.refreshTokens + this.limits.accessTokens })
+    this.store = this.memoryStores()
     this.loadFixtures()
+  }
+
+  /** The in-memory {@link TenantStores}: thin wrappers over this tenant's own stores. */
+  private memoryStores(): TenantStores {
+    let flows: FlowRecordStores | undefined
+    return {
+      kind: 'memory',
+      codes: new MemoryRecords(this.codes),
+      refreshTokens: new MemoryRecords(this.refreshTokens),
+      accessTokens: new MemoryRecords(this.accessTokens),
+      revokedJtis: new MemoryRecords(this.revokedJtis),
+      sessions: new MemoryRecords(this.sessions.local),
+      families: new MemoryFamilies(this.grants, this),
+      assertRoom: (refresh, access) => {
+        if (refresh) this.refreshTokens.assertRoom()
+        if (access) this.accessTokens.assertRoom()
+      },
+      flows: () => {
+        if (flows) return flows
+        const f = flowStores(this)
+        return (flows = { pushedRequests: new MemoryRecords(f.pushedRequests), directFlows: new MemoryRecords(f.directFlows), devices: new MemoryRecords(f.devices), userCodes: new MemoryRecords(f.userCodes) })
+      },
+      // a reset clears the stores themselves (loadFixtures)
+      clear: () => Promise.resolve(),
+    }
+  }
+
+  /**
+   * Keep state in shared stores (Redis) from now on. The config's fixture codes are put there
+   * unless a replica already did (a code another replica redeemed stays redeemed).
+   */
+  useStores(factory: StoresFactory): void {
+    this.store = factory(this.id)
+    this.sessions.backend = this.store.sessions
+    this.putFixtureCodes()
+  }
+
+  /** Put the config's codes in a shared store (commands on one connection run in order: after a clear sent before). */
+  private putFixtureCodes(): void {
+    for (const rec of this.fixtureCodes())
+      this.store.codes.claim(rec.code, rec).catch((err: unknown) => console.error(`mockidp: tenant ${this.id}: could not store fixture code ${rec.code}: ${(err as Error).message}`))
   }
 
   private limitReached(store: keyof LimitsConfig, limit: number): OAuthError {
@@ -160,8 +210,33 @@ export class Tenant {
     this.keys.reset()
     forgetSignIns(this)
     forgetParticipants(this)
+    if (this.store.kind === 'memory') for (const rec of this.fixtureCodes()) this.codes.set(rec.code, rec)
+    else {
+      // a reset forgets the shared state too: every replica sees it
+      this.store.clear().catch((err: unknown) => console.error(`mockidp: tenant ${this.id}: could not clear the shared store: ${(err as Error).message}`))
+      this.putFixtureCodes()
+    }
+  }
+
+  /**
+   * A reset another replica made (it cleared the shared store and wrote the fixture codes): forget
+   * this replica's own copies only — run-time fixtures, rotated keys, queued sign-ins — leaving the
+   * shared store alone (clearing it again could drop what was issued since).
+   */
+  resetLocal(): void {
+    this.runtime.users.clear()
+    this.runtime.clients.clear()
+    this.applyFixtures()
+    for (const reset of this.onReset) reset()
+    this.keys.reset()
+    forgetSignIns(this)
+    forgetParticipants(this)
+  }
+
+  /** The config's fixture codes as fresh records. */
+  private fixtureCodes(): CodeRecord[] {
     const now = Math.floor(this.clock.now() / 1000)
-    for (const c of this.config.codes ?? []) {
+    return (this.config.codes ?? []).map((c) => {
       const user = this.findUser(c.user)!
       const rec: CodeRecord = {
         code: c.code,
@@ -180,8 +255,8 @@ export class Tenant {
         rec.codeChallenge = c.codeChallenge
         rec.codeChallengeMethod = c.codeChallengeMethod ?? 'plain'
       }
-      this.codes.set(c.code, rec)
-    }
+      return rec
+    })
   }
 
   /** Clients and users: the config's, with the run-time changes over them (a change the state file must hear of). */
@@ -241,23 +316,12 @@ export class Tenant {
    * tokens it would issue do not fit: a refused request must leave its code or token usable.
    */
   assertRoomForTokens(server: ServerRuntime, refresh: boolean): void {
-    if (refresh) this.refreshTokens.assertRoom()
-    if (server.spec.accessToken.format !== 'jwt') this.accessTokens.assertRoom()
+    this.store.assertRoom(refresh, server.spec.accessToken.format !== 'jwt')
   }
 
   /** Revoke every token a grant issued (refresh tokens, opaque and JWT access tokens). */
-  revokeGrant(family: string): void {
-    const g = this.grants.get(family)
-    if (!g) return
-    for (const t of g.refresh) {
-      const r = this.refreshTokens.get(t)
-      if (r) r.revoked = true
-    }
-    for (const t of g.access) {
-      const a = this.accessTokens.get(t)
-      if (a) a.revoked = true
-    }
-    for (const [jti, exp] of g.jtis) this.revokedJtis.set(jti, { exp })
+  revokeGrant(family: string): Promise<void> {
+    return this.store.families.revoke(family)
   }
 
   /**

@@ -30,6 +30,7 @@ import { apiRoutes } from '../vendor-api/routes.js'
 import { adminGuard } from '../admin/guard.js'
 import { clientGone } from './aborted.js'
 import { attachJournal } from '../oauth/backchannel-logout.js'
+import { storeHealth } from '../runtime/idp.js'
 
 type Endpoint = (c: Context<Env>) => Response | Promise<Response>
 
@@ -150,7 +151,11 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
     for (const r of apiRoutes(server)) app.on(r.method, r.path, bind(server, r.endpoint, r.handler))
   }
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }))
+  app.get('/healthz', (c) => {
+    // a replica whose shared store is down cannot answer as the others would: take it out of rotation
+    const store = storeHealth(idp)
+    return store.healthy ? c.json({ status: 'ok' }) : c.json({ status: 'unhealthy', store: store.report }, 503, { 'cache-control': 'no-store' })
+  })
   app.get('/', (c) => {
     const origin = frontOrigin(c, idp, fallbackHost, mount)
     const back = backOrigin(c, idp, fallbackHost, mount)

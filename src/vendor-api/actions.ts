@@ -139,9 +139,9 @@ export async function signInAction(c: Context<Env>, server: ServerRuntime, api: 
   let sid = `api-${user.sub}`
   const setCookie: string[] = []
   if (spec.startSession) {
-    tenant.sessions.end(sessionHandle(c))
+    await tenant.sessions.end(sessionHandle(c))
     sid = formatId(tenant.ids, [tenant.id, 'sid', user.sub], { kind: 'uuid', version: 4 })
-    setCookie.push(sessionCookie(server, tenant.sessions.start(user.sub, sid), isHttps(c)))
+    setCookie.push(sessionCookie(server, await tenant.sessions.start(user.sub, sid), isHttps(c)))
   }
   const tokens = await issueTokens({
     server,
@@ -185,7 +185,7 @@ function decodeSegment(segment: string): Json | null {
  * `tokenStatus`: whether a token this server issued (an id token or a JWT or opaque access token)
  * is good: `no_token`, `invalid_token` (not ours, revoked) or `expired_token`, else its payload.
  */
-export function tokenStatusAction(c: Context<Env>, server: ServerRuntime, spec: ApiActionSpec, input: Json): Json {
+export async function tokenStatusAction(c: Context<Env>, server: ServerRuntime, spec: ApiActionSpec, input: Json): Promise<Json> {
   const tenant = server.tenant
   const token = stringAt(input, spec.input?.token) || bearerToken(c.req.header('authorization'))
   if (!token) throw new ApiError('no_token', 'no token: pass one, or send Authorization: Bearer <token>')
@@ -198,10 +198,10 @@ export function tokenStatusAction(c: Context<Env>, server: ServerRuntime, spec: 
     const signed = header?.alg === 'RS256' && p !== null && verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), server.key.publicKey, Buffer.from(parts[2]!, 'base64url'))
     if (!signed) throw new ApiError('invalid_token', `the token is not signed by tenant "${tenant.id}"`)
     if (typeof p.exp !== 'number' || p.exp <= now) throw new ApiError('expired_token', 'the token has expired')
-    if (typeof p.jti === 'string' && tenant.revokedJtis.has(p.jti)) throw new ApiError('invalid_token', 'the token was revoked')
+    if (typeof p.jti === 'string' && (await tenant.store.revokedJtis.get(p.jti)) !== undefined) throw new ApiError('invalid_token', 'the token was revoked')
     payload = p
   } else {
-    const rec = tenant.accessTokens.get(token)
+    const rec = await tenant.store.accessTokens.get(token)
     if (!rec || rec.revoked) throw new ApiError('invalid_token', `tenant "${tenant.id}" did not issue this token, or it was revoked`)
     if (rec.exp <= now) throw new ApiError('expired_token', 'the token has expired')
     payload = { sub: rec.sub, aud: rec.clientId, iat: rec.iat, exp: rec.exp, scope: rec.scope }
@@ -217,7 +217,7 @@ export function tokenStatusAction(c: Context<Env>, server: ServerRuntime, spec: 
  * browser's session, then redirects to `redirect_uri` when one of the tenant's apps registered it
  * (a post-logout URI, else a redirect URI or its origin), or shows the signed-out page.
  */
-export function logoutAction(c: Context<Env>, server: ServerRuntime): Response {
+export async function logoutAction(c: Context<Env>, server: ServerRuntime): Promise<Response> {
   const tenant = server.tenant
   let target: string | undefined
   try {
@@ -229,7 +229,7 @@ export function logoutAction(c: Context<Env>, server: ServerRuntime): Response {
   if (target !== undefined && ![...tenant.clients.values()].some((client) => postLogoutUris(client).includes(target))) {
     return errorPage(c, new OAuthError('end_session_bad_redirect'))
   }
-  const ended = endSession(c, server)
+  const ended = await endSession(c, server)
   if (target === undefined) return signedOutPage(c, ended)
   const res = respondToClient(target, 'query', [])
   res.headers.append('set-cookie', clearedSessionCookie(server, isHttps(c)))
@@ -246,7 +246,7 @@ export async function authenticateAction(c: Context<Env>, server: ServerRuntime,
   const tenant = server.tenant
   const direct = server.spec.authorization.direct
   const flowId = stringAt(body, spec.input?.flow) ?? ''
-  const flow = direct && flowId ? openDirectFlow(server, flowId) : undefined
+  const flow = direct && flowId ? await openDirectFlow(server, flowId) : undefined
   if (!direct || !flow) throw new ApiError('unknown_flow', `tenant "${tenant.id}" has no open sign-in flow "${flowId.slice(0, 80)}" (unknown, expired after ${direct?.ttl ?? 0} s, or already completed): start again with response_mode=direct at the authorization endpoint`)
   const picked = stringAt(body, spec.input?.authenticator)
   if (picked !== direct.authenticator.id) throw new ApiError('unknown_flow', `this flow offers only the authenticator "${direct.authenticator.id}" (username and password), not "${(picked ?? '').slice(0, 80)}"`)
@@ -267,7 +267,8 @@ export async function authenticateAction(c: Context<Env>, server: ServerRuntime,
     if (err instanceof OAuthError) throw new ApiError('unknown_flow', `the flow's authorization request is no longer valid (${err.reason.replaceAll('_', ' ')}): start again`)
     throw err
   }
-  closeDirectFlow(server, flow.flowId)
+  // of two submissions racing (here or at another replica) only one signs in
+  if (!(await closeDirectFlow(server, flow.flowId))) throw new ApiError('unknown_flow', `the sign-in flow "${flow.flowId.slice(0, 80)}" was completed by another request meanwhile: start again with response_mode=direct at the authorization endpoint`)
   return signIn(c, req, completeAuthorization)
 }
 
@@ -290,8 +291,8 @@ export function applicationAction(c: Context<Env>, server: ServerRuntime, spec: 
 }
 
 /** `session`: the browser's SSO session (the tenant's session cookie) and its user; none is `no_session`. */
-export function sessionAction(c: Context<Env>, server: ServerRuntime): Json {
-  const session = currentSession(c)
+export async function sessionAction(c: Context<Env>, server: ServerRuntime): Promise<Json> {
+  const session = await currentSession(c)
   const user = session && server.tenant.userBySub(session.sub)
   if (!session || !user) throw new ApiError('no_session', `no signed-in session with tenant "${server.tenant.id}" in this browser`)
   const iso = (v: number) => new Date(v * 1000).toISOString()
@@ -299,6 +300,6 @@ export function sessionAction(c: Context<Env>, server: ServerRuntime): Json {
 }
 
 /** End the browser's SSO session (its cookie's record); whether there was one. */
-export function endSession(c: Context<Env>, server: ServerRuntime): boolean {
+export function endSession(c: Context<Env>, server: ServerRuntime): Promise<boolean> {
   return server.tenant.sessions.end(sessionHandle(c))
 }

@@ -58,7 +58,7 @@ async function handle(c: Context<Env>, server: ServerRuntime, api: ApiSpec, rout
     if (route.action === 'logout') {
       // a navigation (the hosted logout page), or an API call answering `body` (Authing's /api/v2/logout)
       if (route.body === undefined) return logoutAction(c, server)
-      endSession(c, server)
+      await endSession(c, server)
       const res = json(server, api, 200, renderValue(expand(route.body, api), baseVars(c, server, api)))
       res.headers.append('set-cookie', clearedSessionCookie(server, isHttps(c)))
       return res
@@ -93,14 +93,14 @@ async function run(c: Context<Env>, server: ServerRuntime, api: ApiSpec, spec: A
     case 'signIn':
       return { ...vars, ...(await signInAction(c, server, api, spec, input, body)) }
     case 'tokenStatus':
-      return { ...vars, ...tokenStatusAction(c, server, spec, input) }
+      return { ...vars, ...(await tokenStatusAction(c, server, spec, input)) }
     case 'organizations': {
-      const status = tokenStatusAction(c, server, spec, input)
+      const status = await tokenStatusAction(c, server, spec, input)
       const orgs = userOrganizations(server.tenant, status.user as User)
       return { ...vars, ...status, organizations: orgs.map((organization) => renderValue(expand(spec.item ?? {}, api), { ...vars, organization })) }
     }
     case 'session':
-      return { ...vars, ...sessionAction(c, server) }
+      return { ...vars, ...(await sessionAction(c, server)) }
     case 'application':
       return { ...vars, ...applicationAction(c, server, spec) }
     case 'refuse':

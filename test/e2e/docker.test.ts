@@ -12,6 +12,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fetch as undiciFetch } from 'undici'
 import { mappedDispatcher } from '../helpers/resolve.js'
+import { HAVE_REDIS, requireRedis, startRedis } from '../helpers/redis.js'
 
 const ROOT = new URL('../..', import.meta.url).pathname
 const run = promisify(execFile)
@@ -122,7 +123,7 @@ describe.skipIf(!engine)(`Docker image (engine ${engine ?? 'none'})`, () => {
     if (dir) rmSync(dir, { recursive: true, force: true })
   }, 15_000)
 
-  it('is the base image plus a few hundred KB: only the bundled CLI, fixtures and configs, run as non-root', async () => {
+  it('is the base image plus about 3 MB: only the bundled CLI, fixtures, configs and the Redis client, run as non-root', async () => {
     const [size, base, user, labels, env] = (await docker(['image', 'inspect', '-f', '{{.Size}}|{{index .Config.Labels "org.opencontainers.image.base.name"}}|{{.Config.User}}|{{json .Config.Labels}}|{{json .Config.Env}}', IMAGE])).split('|')
     const baseSize = Number(await docker(['image', 'inspect', '-f', '{{.Size}}', base!]))
     const added = Number(size) - baseSize
@@ -131,13 +132,16 @@ describe.skipIf(!engine)(`Docker image (engine ${engine ?? 'none'})`, () => {
     expect(user).toBe('65532:65532')
     expect(JSON.parse(labels!)).toMatchObject({ 'org.opencontainers.image.title': 'mockidp', 'org.opencontainers.image.licenses': 'MIT' })
     expect(JSON.parse(env!)).toEqual(expect.arrayContaining(['HOST=0.0.0.0', 'PORT=443', 'MOCKIDP_HTTPS=1', 'MOCKIDP_HTTP_PORT=9000', 'MOCKIDP_TLS_DIR=/tls', 'MOCKIDP_CONFIG=/config/mockidp.config.json']))
-    // dist/cli.js is bundled: no node_modules in the image, and it starts (--version reads package.json)
+    // dist/cli.js is bundled: no node_modules but the Redis client's, and it starts (--version reads package.json)
     const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
     expect(await docker(['run', '--rm', '--network', 'host', IMAGE, '--version'])).toBe(version)
     const listing = await docker(['run', '--rm', '--network', 'host', '--entrypoint', '/nodejs/bin/node', IMAGE, '-p',
       "const fs=require('fs');JSON.stringify([process.getuid(),fs.readdirSync('/app').sort(),fs.readdirSync('/app/dist').sort(),fs.readdirSync('/app/dist/chunks'),fs.readdirSync('/config'),fs.statSync('/tls').uid])"])
-    // dist/chunks/cli: the HTTPS code, imported only with --https (no library chunks)
-    expect(JSON.parse(listing)).toEqual([65532, ['dist', 'fixtures', 'mockidp.config.json', 'package.json'], ['chunks', 'cli.js', 'console'], ['cli'], ['mockidp.config.json'], 65532])
+    // dist/chunks/cli: the HTTPS code, imported only with --https (no library chunks); node_modules: the Redis client only
+    expect(JSON.parse(listing)).toEqual([65532, ['dist', 'fixtures', 'mockidp.config.json', 'node_modules', 'package.json'], ['chunks', 'cli.js', 'console'], ['cli'], ['mockidp.config.json'], 65532])
+    const modules = await docker(['run', '--rm', '--network', 'host', '--entrypoint', '/nodejs/bin/node', IMAGE, '-p',
+      "const fs=require('fs');JSON.stringify([fs.readdirSync('/app/node_modules').sort(),fs.readdirSync('/app/node_modules/@redis').sort()])"])
+    expect(JSON.parse(modules)).toEqual([['@redis', 'redis'], ['bloom', 'client', 'json', 'search', 'time-series']])
   }, 12_000)
 
   it('answers its first token request within 1 s of `docker run` returning', async () => {
@@ -155,6 +159,29 @@ describe.skipIf(!engine)(`Docker image (engine ${engine ?? 'none'})`, () => {
     expect(health.status).toBe(200)
     expect(await health.json()).toEqual({ status: 'ok' })
   }, 10_000)
+
+  it('MOCKIDP_STORE makes two containers replicas of one Redis: the image holds the client it imports', async () => {
+    requireRedis('test/e2e/docker.test.ts (Redis store)')
+    if (!HAVE_REDIS) return
+    const redis = await startRedis()
+    try {
+      const ports = [await freePort(), await freePort()]
+      const names = ports.map((p) => `mockidp-test-${ID}-replica-${p}`)
+      for (const [i, p] of ports.entries()) await start(names[i]!, p, ['-e', `MOCKIDP_STORE=${redis.url}`])
+      const [a, b] = ports.map((p) => `http://127.0.0.1:${p}`) as [string, string]
+      await whenUp(() => fetch(`${b}/healthz`).then((r) => (r.ok ? r : Promise.reject(new Error(String(r.status))))), 8_000)
+      await whenUp(() => fetch(`${a}/healthz`).then((r) => (r.ok ? r : Promise.reject(new Error(String(r.status))))), 8_000)
+      expect((await postForm(`${a}/genauth/demo/oauth/token`, GENAUTH_CODE)).status).toBe(200)
+      // the fixture code is single-use across both replicas, and B's journal lists A's request
+      expect((await postForm(`${b}/genauth/demo/oauth/token`, GENAUTH_CODE)).status).toBe(400)
+      const journal = (await (await fetch(`${b}/_mockidp/journal?endpoint=token`)).json()) as { entries: { status: number }[] }
+      expect(journal.entries.map((e) => e.status)).toEqual([200, 400])
+      // each container says it is on that Redis (the image imported the client: it connected)
+      for (const origin of [a, b]) expect(((await (await fetch(`${origin}/_mockidp/health`)).json()) as { store: unknown }).store).toMatchObject({ kind: 'redis', healthy: true })
+    } finally {
+      await redis.stop()
+    }
+  }, 30_000)
 
   it('serves the console to a browser, with its script', async () => {
     const page = await fetch(`http://127.0.0.1:${main.port}/_mockidp/`, { headers: { accept: 'text/html' } })

@@ -122,13 +122,13 @@ describe.each(['/authing/demo', '/genauth/demo'])('%s: vendor API', (base) => {
     const auth = await idp.request(`${base}/oidc/auth?${q}`)
     const cookie = auth.headers.get('set-cookie')!.split(';')[0]!
     const tenant = idp.core.tenants.find((t) => base.startsWith(`/${t.profile.name}`))!
-    expect(tenant.sessions.find(cookie.split('=')[1])).toBeDefined()
+    expect(await tenant.sessions.find(cookie.split('=')[1])).toBeDefined()
     const bad = await idp.request(`${base}/login/profile/logout?redirect_uri=https://evil.example/`, { headers: { cookie } })
     expect([bad.status, await bad.text()]).toEqual([400, expect.stringContaining('post_logout_redirect_uri not registered')])
-    expect(tenant.sessions.find(cookie.split('=')[1])).toBeDefined()
+    expect(await tenant.sessions.find(cookie.split('=')[1])).toBeDefined()
     const res = await idp.request(`${base}/login/profile/logout?redirect_uri=${encodeURIComponent('http://localhost:3000/')}`, { headers: { cookie } })
     expect([res.status, res.headers.get('location')]).toEqual([302, 'http://localhost:3000/'])
-    expect(tenant.sessions.find(cookie.split('=')[1])).toBeUndefined()
+    expect(await tenant.sessions.find(cookie.split('=')[1])).toBeUndefined()
   })
 
   it('browser apps at a registered origin may call the API cross-origin with credentials', async () => {

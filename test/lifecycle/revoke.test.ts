@@ -44,8 +44,8 @@ describe('revoke on demand', () => {
   it('in-process: the handle revokes all of a tenant’s tokens without options', async () => {
     await signIn(ASGARDEO, 'alice@bifrost.com', 'openid')
     await signIn(ASGARDEO, 'test1', 'openid')
-    expect(mock.idp.tenant(ASGARDEO.id).revokeTokens()).toEqual({ refreshTokens: 2, accessTokens: 2, jwtAccessTokens: 0 })
-    expect(mock.idp.tenant(ASGARDEO.id).revokeTokens()).toEqual({ refreshTokens: 0, accessTokens: 0, jwtAccessTokens: 0 })
+    expect(await mock.idp.tenant(ASGARDEO.id).revokeTokens()).toEqual({ refreshTokens: 2, accessTokens: 2, jwtAccessTokens: 0 })
+    expect(await mock.idp.tenant(ASGARDEO.id).revokeTokens()).toEqual({ refreshTokens: 0, accessTokens: 0, jwtAccessTokens: 0 })
   })
 
   it('refuses unknown users and clients with a 404 and bad members with a 400', async () => {

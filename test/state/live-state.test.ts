@@ -38,7 +38,7 @@ describe('live state is never evicted', () => {
     expect(tenant.sessions.size).toBe(N)
     // every session is still live (in process), and the oldest ones answer prompt=none over HTTP
     const handle = (cookie: string) => cookie.slice(sessionCookieName('genauth-demo').length + 1)
-    for (const f of flows) expect(tenant.sessions.find(handle(f.cookie))).toBeDefined()
+    for (const f of flows) expect(await tenant.sessions.find(handle(f.cookie))).toBeDefined()
     for (const f of flows.slice(0, 200)) {
       const q = new URLSearchParams({ response_type: 'code', client_id: OAUTH.clientId, redirect_uri: OAUTH.redirectUri, scope: OAUTH.scope, prompt: 'none', state: 'p' })
       const res = await idp.request(`${OAUTH.authorize}?${q}`, { headers: { cookie: f.cookie } })

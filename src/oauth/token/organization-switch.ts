@@ -19,7 +19,7 @@ export const organizationSwitchGrant: GrantHandler = async (c, params, { client 
   if (!spec) throw new OAuthError('unsupported_grant_type', { grant_type: 'organization_switch' })
   requireParams(params, ['token'])
   const token = params.get('token')!
-  const subject = accessTokenSubject(server, token)
+  const subject = await accessTokenSubject(server, token)
   if (!subject) throw new OAuthError('organization_switch_invalid_token')
   const orgId = params.get('switching_organization') ?? ''
   const organization = memberOrganization(server.tenant, subject.user, orgId)

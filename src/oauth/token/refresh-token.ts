@@ -21,19 +21,19 @@ export function refreshPolicy(server: ServerRuntime, client: Client, scopes: rea
  * `grant_type=refresh_token` (RFC 6749 §6). Rotation and replay protection follow the profile: a
  * rotated token is single-use; with replay protection, reusing one revokes its whole family.
  */
-export const refreshTokenGrant: GrantHandler = (c, params, { client }) => {
+export const refreshTokenGrant: GrantHandler = async (c, params, { client }) => {
   const server = c.get('server')
   const tenant = server.tenant
   const spec = server.spec.refreshToken
   requireParams(params, ['refresh_token'])
   const token = params.get('refresh_token')!
-  const rec = tenant.refreshTokens.get(token)
+  const rec = await tenant.store.refreshTokens.get(token)
   if (!rec || rec.serverId !== server.id || rec.revoked) throw new OAuthError('refresh_not_found')
   if (rec.clientId !== client.clientId) throw new OAuthError('refresh_client_mismatch')
   if (rec.exp <= epochSeconds(tenant.clock)) throw new OAuthError('refresh_expired')
   if (rec.used) {
     // its successors were stored before the winning request awaited anything, so they are all found
-    if (spec.replayProtection) tenant.revokeGrant(rec.family)
+    if (spec.replayProtection) await tenant.revokeGrant(rec.family)
     throw new OAuthError('refresh_reused')
   }
   const granted = splitScope(rec.scope)
@@ -43,9 +43,16 @@ export const refreshTokenGrant: GrantHandler = (c, params, { client }) => {
   if (extra.length) throw new OAuthError('refresh_invalid_scope', { scopes: extra, scope: extra.join(' ') })
   const user = tenant.userBySub(rec.sub)
   if (!user) throw new OAuthError('refresh_not_found')
-  // marked used and its successor stored in the same synchronous step (issueTokens stores before it awaits)
   tenant.assertRoomForTokens(server, spec.rotate)
-  if (spec.rotate) rec.used = true
+  if (spec.rotate) {
+    // used in one step by the store: of concurrent requests (on any replica) exactly one rotates it
+    const was = await tenant.store.refreshTokens.mark(token, 'used', { used: true })
+    if (!was || was.revoked) throw new OAuthError('refresh_not_found')
+    if (was.used) {
+      if (spec.replayProtection) await tenant.revokeGrant(rec.family)
+      throw new OAuthError('refresh_reused')
+    }
+  }
   return issueTokens({
     server,
     origin: c.get('origin'),

@@ -27,7 +27,7 @@ export const tokenExchangeGrant: GrantHandler = async (c, params, { client }) =>
   const requested = params.get('requested_token_type')
   if (requested !== undefined && requested !== TOKEN_TYPE.accessToken) throw new OAuthError('unsupported_token_type', { requested_token_type: requested })
   const token = params.get('subject_token')!
-  const subject = type === TOKEN_TYPE.accessToken ? accessTokenSubject(server, token) : verifyTenantJwt(server, token)
+  const subject = type === TOKEN_TYPE.accessToken ? await accessTokenSubject(server, token) : verifyTenantJwt(server, token)
   if (!subject) throw new OAuthError('subject_token_invalid')
   const scopes = params.has('scope') ? splitScope(params.get('scope')) : splitScope(subject.scope)
   checkClientScopes(client, scopes)
