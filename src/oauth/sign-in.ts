@@ -38,7 +38,7 @@ export async function signIn(c: Context<Env>, req: AuthorizationRequest, complet
 
   // 0. a queued "sign in as" (admin API) for this client: that user, no page
   const ticket = getCookie(c, NEXT_SIGN_IN_COOKIE)
-  const queued = takeSignIn(tenant, req.client.clientId, ticket)
+  const queued = await takeSignIn(tenant, req.client.clientId, ticket)
   const queuedUser = queued && tenant.userBySub(queued.sub)
   if (queued && queuedUser) {
     const res = await startSession(c, req, queuedUser, complete, queued.claims)

@@ -43,6 +43,11 @@ export interface SignInReplication {
   queued(tenant: Tenant, entry: PendingSignIn): void
   taken(tenant: Tenant, ticket: string): void
   bound(tenant: Tenant, sid: string, claims: Record<string, unknown> | undefined): void
+  /**
+   * Claim a queued sign-in for this replica in one step on the shared store (SET NX): resolves
+   * false when another replica took it first, so one queued sign-in signs in exactly once.
+   */
+  claim(tenant: Tenant, ticket: string): Promise<boolean>
 }
 // by the tenants' clock: one object per mock, the same for its tenants before and after a reload
 const replication = new WeakMap<object, SignInReplication>()
@@ -98,16 +103,23 @@ export function queueSignIn(tenant: Tenant, opts: NextSignInOptions): PendingSig
  * Take the queued sign-in an authorization request of `clientId` matches: the one its `ticket`
  * names, else the oldest that is not ticket-only and is for this client or any.
  */
-export function takeSignIn(tenant: Tenant, clientId: string, ticket: string | undefined): PendingSignIn | undefined {
-  const queue = pending.get(tenant)
-  if (!queue?.length) return undefined
+export async function takeSignIn(tenant: Tenant, clientId: string, ticket: string | undefined): Promise<PendingSignIn | undefined> {
   const fits = (p: PendingSignIn) => p.clientId === undefined || p.clientId === clientId
-  let i = ticket === undefined ? -1 : queue.findIndex((p) => p.ticket === ticket && fits(p))
-  if (i < 0) i = queue.findIndex((p) => !p.ticketOnly && fits(p))
-  if (i < 0) return undefined
-  const taken = queue.splice(i, 1)[0]!
-  replication.get(tenant.clock)?.taken(tenant, taken.ticket)
-  return taken
+  for (;;) {
+    const queue = pending.get(tenant)
+    if (!queue?.length) return undefined
+    let i = ticket === undefined ? -1 : queue.findIndex((p) => p.ticket === ticket && fits(p))
+    if (i < 0) i = queue.findIndex((p) => !p.ticketOnly && fits(p))
+    if (i < 0) return undefined
+    const taken = queue.splice(i, 1)[0]!
+    const r = replication.get(tenant.clock)
+    if (!r) return taken
+    // shared: whichever replica claims it first signs in with it; the others move on to the next
+    if (await r.claim(tenant, taken.ticket)) {
+      r.taken(tenant, taken.ticket)
+      return taken
+    }
+  }
 }
 
 /** Remember the claims of a "sign in as" session for its tokens. */

@@ -4,6 +4,7 @@ import type { Idp } from './idp.js'
 import type { SharedBus } from './shared-bus.js'
 import type { Tenant } from './tenant.js'
 import { applySignIn, replicateSignIns, type PendingSignIn } from './next-sign-in.js'
+import { OAuthError } from '../oauth/errors.js'
 
 /**
  * Run-time fixtures shared by the replicas on one Redis: users and clients put or removed through
@@ -37,6 +38,14 @@ export class SharedFixtures {
         queued: (t, entry: PendingSignIn) => tell(t, { op: 'queued', entry }),
         taken: (t, ticket) => tell(t, { op: 'taken', ticket }),
         bound: (t, sid, claims) => tell(t, { op: 'bound', sid, claims }),
+        claim: async (t, ticket) => {
+          try {
+            // kept an hour: far longer than the queued copies other replicas drop on hearing `taken`
+            return (await bus.run(bus.client.set(bus.key(`${t.id}:signin:${ticket}`), '1', { NX: true, PX: 3_600_000 }))) === 'OK'
+          } catch (err) {
+            throw new OAuthError('store_unavailable', { detail: `the shared store (Redis) did not confirm the queued sign-in: ${(err as Error).message} — try again shortly` }, { cause: err })
+          }
+        },
       })
   }
 

@@ -134,6 +134,16 @@ describe.skipIf(!HAVE_REDIS)('replicas on one Redis share more than tokens', () 
     expect(users.users.length).toBeGreaterThan(0)
   })
 
+  it('one queued "sign in as" signs in exactly once when twenty authorization requests race for it across both replicas', async () => {
+    const [a, b] = await pair()
+    expect((await admin(a, '/tenants/authing-demo/next-sign-in', { user: 'test1', clientId: CLIENT })).status).toBe(201)
+    const q = `client_id=${CLIENT}&redirect_uri=${encodeURIComponent('http://localhost:3000/callback')}&response_type=code&scope=openid`
+    const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => fetch(`${(i % 2 ? a : b).url}${AUTHING}/auth?${q}&state=r${i}`, { redirect: 'manual' }).then((r) => r.status)))
+    // the claim is one SET NX in Redis: one redirect with a code, nineteen login pages
+    expect(statuses.filter((s) => s === 302)).toHaveLength(1)
+    expect(statuses.filter((s) => s === 200)).toHaveLength(19)
+  })
+
   it('a clock advanced at A moves B; a replica started later reads the same time', async () => {
     const [a, b] = await pair()
     expect(await (await admin(b, '/clock')).json()).toEqual({ now: '2026-01-01T00:00:00.000Z', frozen: true })

@@ -40,7 +40,7 @@ describe.skipIf(!HAVE_REDIS)('a Redis-backed mock', () => {
       // share beyond tokens (runtime/shared-state.ts: journal, faults, clock, keys, config, fixtures)
       const keys = await raw.keys('*')
       expect(keys.length).toBeGreaterThan(0)
-      for (const k of keys) expect(k).toMatch(/^mockidp:([a-z]+-demo:(code|session|rt|at|jti|fam|famx|par|device|usercode|direct):|(journal|journal:seq|faults|clock|keys|config|fixtures:[a-z]+-demo)$)/)
+      for (const k of keys) expect(k).toMatch(/^mockidp:([a-z]+-demo:(code|session|rt|at|jti|fam|famx|par|device|usercode|direct|signin):|(journal|journal:seq|faults|clock|keys|config|fixtures:[a-z]+-demo)$)/)
       expect(keys).toContain(`mockidp:asgardeo-demo:code:${code}`)
     } finally {
       await idp.stop()
