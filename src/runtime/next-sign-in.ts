@@ -90,6 +90,13 @@ export function queueSignIn(tenant: Tenant, opts: NextSignInOptions): PendingSig
   const claims: Record<string, unknown> = { ...opts.claims }
   if (opts.amr !== undefined) claims.amr = opts.amr
   if (opts.acr !== undefined) claims.acr = opts.acr
+  if (Object.keys(claims).length) {
+    // a session's claims are kept as long as its tokens may refresh (until a reset): bounded by
+    // refusing here, clearly, never by forgetting the claims of a live session
+    const kept = (sessionClaims.get(tenant)?.size ?? 0) + queue.filter((p) => p.claims).length
+    if (kept >= tenant.limits.sessions)
+      throw new RangeError(`next-sign-in: tenant "${tenant.id}" keeps the claims of ${kept} "sign in as" sessions, its limit (limits.sessions); raise limits.sessions in the config, or reset the mock between test runs`)
+  }
   const ticket = formatId(tenant.ids, [tenant.id, 'next-sign-in', user.sub, opts.clientId ?? ''], { kind: 'random', alphabet: 'base64url', length: 22 })
   const entry: PendingSignIn = { ticket, sub: user.sub, ticketOnly: opts.ticketOnly === true }
   if (opts.clientId !== undefined) entry.clientId = opts.clientId
@@ -133,7 +140,6 @@ export function bindSessionClaims(tenant: Tenant, sid: string, claims: Record<st
   }
   if (!m) sessionClaims.set(tenant, (m = new Map()))
   m.set(sid, claims)
-  if (m.size > 20_000) m.delete(m.keys().next().value!)
 }
 
 /** Claims a "sign in as" put on the session `sid`, if any. */

@@ -74,3 +74,34 @@ describe('next-sign-in', () => {
     expect(((await full.json()) as { error_description: string }).error_description).toContain(`${MAX_PENDING_SIGN_INS} sign-ins are already waiting`)
   })
 })
+
+describe('next-sign-in claims at the sessions limit', () => {
+  it('refuses a new "sign in as" with claims once limits.sessions sessions keep theirs — and the kept ones still carry them on refresh', async () => {
+    const { startMockIdp } = await import('../../src/index.js')
+    const idp = await startMockIdp({ config: { limits: { sessions: 2 } }, env: {} })
+    try {
+      const t = idp.tenant(PINGONE.id)
+      const config = new client.Configuration({ issuer: t.issuer, authorization_endpoint: t.authorizationEndpoint!, token_endpoint: t.tokenEndpoint }, PINGONE.clientId, undefined, client.ClientSecretBasic(PINGONE.secret))
+      client.allowInsecureRequests(config)
+      const refreshTokens: string[] = []
+      for (const role of ['first', 'second']) {
+        expect((await fetch(`${idp.url}/_mockidp/tenants/${PINGONE.id}/next-sign-in`, jsonPost({ user: 'alice', claims: { role } }))).status).toBe(201)
+        const verifier = client.randomPKCECodeVerifier()
+        const url = client.buildAuthorizationUrl(config, { redirect_uri: PINGONE.redirectUri, scope: 'openid profile', state: role, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' })
+        const res = await fetch(url, { redirect: 'manual' })
+        expect(res.status).toBe(302)
+        const tokens = await client.authorizationCodeGrant(config, new URL(res.headers.get('location')!), { pkceCodeVerifier: verifier, expectedState: role })
+        refreshTokens.push(tokens.refresh_token!)
+      }
+      const refused = await fetch(`${idp.url}/_mockidp/tenants/${PINGONE.id}/next-sign-in`, jsonPost({ user: 'alice', claims: { role: 'third' } }))
+      expect(refused.status).toBe(400)
+      expect(JSON.stringify(await refused.json())).toContain('limits.sessions')
+      // nothing was forgotten to make room: both sessions' tokens still refresh with their claims
+      for (const [i, role] of ['first', 'second'].entries()) expect(payloadOf((await client.refreshTokenGrant(config, refreshTokens[i]!)).access_token).role).toBe(role)
+      // a sign-in without claims keeps nothing, so it is still taken
+      expect((await fetch(`${idp.url}/_mockidp/tenants/${PINGONE.id}/next-sign-in`, jsonPost({ user: 'alice' }))).status).toBe(201)
+    } finally {
+      await idp.stop()
+    }
+  })
+})
