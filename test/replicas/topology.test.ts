@@ -130,7 +130,7 @@ describe.skipIf(!HAVE_REDIS)('two CLI replicas on one Redis behind a round-robin
     expect(callback.origin + callback.pathname).toBe(redirectUri)
     expect(callback.searchParams.get('state')).toBe('st-1')
     const code = callback.searchParams.get('code')!
-    expect(code).toBeTruthy()
+    expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/) // an Authing /oidc code
     const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
     expect(cookie).not.toBe('')
     // 4 the token exchange (B): the code issued by A, its PKCE challenge checked
@@ -144,7 +144,7 @@ describe.skipIf(!HAVE_REDIS)('two CLI replicas on one Redis behind a round-robin
     const userinfo = await fetch(discovery.userinfo_endpoint!, { headers: { authorization: `Bearer ${tokens.access_token}` } })
     expect(userinfo.status).toBe(200)
     expect(((await userinfo.json()) as { sub: string }).sub).toBe('5f719946524ee10992294961')
-    expect(tokens.refresh_token).toBeTruthy()
+    expect(tokens.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/)
     const refreshed = await fetch(discovery.token_endpoint!, formPost({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, ...client }))
     expect(refreshed.status, await refreshed.clone().text()).toBe(200)
     // 8 the code again (B): used at the other replica, so refused as a replay
@@ -154,7 +154,9 @@ describe.skipIf(!HAVE_REDIS)('two CLI replicas on one Redis behind a round-robin
     // 9 authorize again with the session cookie (A): signed in without the login page
     const sso = await fetch(`${discovery.authorization_endpoint}?${new URLSearchParams({ ...authz, state: 'st-2' })}`, { headers: { cookie }, redirect: 'manual' })
     expect(sso.status).toBe(302)
-    expect(new URL(sso.headers.get('location')!).searchParams.get('code')).toBeTruthy()
+    const ssoCode = new URL(sso.headers.get('location')!).searchParams.get('code')
+    expect(ssoCode).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(ssoCode).not.toBe(code)
     // 10 the journal (B) lists every step, whichever replica answered it
     const journal = (await (await fetch(`${base}/_mockidp/journal`)).json()) as { entries: { endpoint?: string; status: number; grantType?: string }[] }
     expect(journal.entries.map((e) => [e.endpoint, e.status, e.grantType])).toEqual([
