@@ -167,6 +167,19 @@ const median = (xs) => {
   const m = s.length >> 1
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
+
+/** One row's medians over its rounds (and totals of errors and operations). */
+const summarize = (row, s) => ({
+  note: row.note,
+  rate: median(s.map((x) => x.rate)),
+  p50Ms: median(s.map((x) => x.p50)),
+  p99Ms: median(s.map((x) => x.p99)),
+  serverCpuMsPerOp: median(s.map((x) => x.serverCpuMsPerOp)),
+  serverCpuCores: median(s.map((x) => x.serverCpu)),
+  loadgenCpuCores: median(s.map((x) => x.loadgenCpu)),
+  errors: s.reduce((a, x) => a + x.errors, 0),
+  ops: s.reduce((a, x) => a + x.ops, 0),
+})
 const rotate = (arr, k) => arr.map((_, i) => arr[(i + k) % arr.length])
 const elapsed = () => performance.now() - T0
 const log = (...a) => process.stderr.write(a.join(' ') + '\n')
@@ -338,15 +351,7 @@ async function benchLoad(rows, rounds, durationMs, makeSpec, label) {
   for (const t of rows) {
     const s = samples[t.id]
     out[t.id] = {
-      note: t.note,
-      rate: median(s.map((x) => x.rate)),
-      p50Ms: median(s.map((x) => x.p50)),
-      p99Ms: median(s.map((x) => x.p99)),
-      serverCpuMsPerOp: median(s.map((x) => x.serverCpuMsPerOp)),
-      serverCpuCores: median(s.map((x) => x.serverCpu)),
-      loadgenCpuCores: median(s.map((x) => x.loadgenCpu)),
-      errors: s.reduce((a, x) => a + x.errors, 0),
-      ops: s.reduce((a, x) => a + x.ops, 0),
+      ...summarize(t, s),
       rssMiBAfter: median(s.map((x) => x.rssMiB)),
       rounds: s.map((x) => ({ rate: +x.rate.toFixed(1), p50: x.p50 && +x.p50.toFixed(3), p99: x.p99 && +x.p99.toFixed(3) })),
     }
@@ -450,17 +455,7 @@ async function benchRedis() {
   const targets = {}
   for (const t of REDIS_ROWS) {
     const s = samples[t.id]
-    targets[t.id] = {
-      note: t.note,
-      rate: median(s.map((x) => x.rate)),
-      p50Ms: median(s.map((x) => x.p50)),
-      p99Ms: median(s.map((x) => x.p99)),
-      serverCpuMsPerOp: median(s.map((x) => x.serverCpuMsPerOp)),
-      serverCpuCores: median(s.map((x) => x.serverCpu)),
-      loadgenCpuCores: median(s.map((x) => x.loadgenCpu)),
-      errors: s.reduce((a, x) => a + x.errors, 0),
-      ops: s.reduce((a, x) => a + x.ops, 0),
-    }
+    targets[t.id] = summarize(t, s)
   }
   const ratio = (a, b) => median(samples[a].map((s, i) => s.rate / samples[b][i].rate))
   return { targets, ratios: { tokenRedis2OverMemory1: ratio('token-redis-2', 'token-memory-1'), tokenRedis2NoJournalOverMemory1: ratio('token-redis-2-nojournal', 'token-memory-1'), flowRedis2OverMemory1: ratio('flow-redis-2', 'flow-memory-1') } }

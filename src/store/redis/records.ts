@@ -101,13 +101,18 @@ export interface RedisContext {
   fail: FailureMapper
 }
 
-/** Run one of the scripts (one command: it keeps its place in the connection's order). */
-export async function runScript(ctx: RedisContext, name: ScriptName, keys: string[], args: string[]): Promise<unknown> {
+/** Await one command within the connection's timeout; a failure becomes the flow's error (ctx.fail). */
+async function call<T>(ctx: RedisContext, command: (client: RedisConnection['client']) => Promise<T>): Promise<T> {
   try {
-    return await ctx.conn.timed(ctx.conn.client.sendCommand(['EVAL', SCRIPTS[name], String(keys.length), ...keys, ...args]))
+    return await ctx.conn.timed(command(ctx.conn.client))
   } catch (err) {
     throw ctx.fail(err)
   }
+}
+
+/** Run one of the scripts (one command: it keeps its place in the connection's order). */
+export function runScript(ctx: RedisContext, name: ScriptName, keys: string[], args: string[]): Promise<unknown> {
+  return call(ctx, (c) => c.sendCommand(['EVAL', SCRIPTS[name], String(keys.length), ...keys, ...args]))
 }
 
 /** PX in ms for a record expiring at `exp` (epoch seconds) by the mock's clock; 0 for no expiry. */
@@ -146,33 +151,17 @@ export class RedisRecords<V extends Expiring> implements RecordStore<V> {
   }
 
   async get(key: string): Promise<V | undefined> {
-    try {
-      return decode<V>(await this.ctx.conn.timed(this.ctx.conn.client.hGetAll(this.key(key))))
-    } catch (err) {
-      throw this.ctx.fail(err)
-    }
+    return decode<V>(await call(this.ctx, (c) => c.hGetAll(this.key(key))))
   }
 
   async *scan(): AsyncIterable<V> {
-    const { conn } = this.ctx
     const match = `${globEscape(this.keyPrefix)}*`
     let cursor = '0'
     do {
-      let keys: string[]
-      try {
-        const reply = (await conn.timed(conn.client.sendCommand(['SCAN', cursor, 'MATCH', match, 'COUNT', '1000']))) as [unknown, unknown[]]
-        cursor = String(reply[0])
-        keys = reply[1].map(String)
-      } catch (err) {
-        throw this.ctx.fail(err)
-      }
-      for (const key of keys) {
-        let rec: V | undefined
-        try {
-          rec = decode<V>(await conn.timed(conn.client.hGetAll(key)))
-        } catch (err) {
-          throw this.ctx.fail(err)
-        }
+      const reply = (await call(this.ctx, (c) => c.sendCommand(['SCAN', cursor, 'MATCH', match, 'COUNT', '1000']))) as [unknown, unknown[]]
+      cursor = String(reply[0])
+      for (const key of reply[1].map(String)) {
+        const rec = decode<V>(await call(this.ctx, (c) => c.hGetAll(key)))
         // gone since the SCAN (expired, used): not held any more
         if (rec) yield rec
       }
@@ -188,11 +177,7 @@ export class RedisRecords<V extends Expiring> implements RecordStore<V> {
   }
 
   async delete(key: string): Promise<boolean> {
-    try {
-      return (await this.ctx.conn.timed(this.ctx.conn.client.del(this.key(key)))) > 0
-    } catch (err) {
-      throw this.ctx.fail(err)
-    }
+    return (await call(this.ctx, (c) => c.del(this.key(key)))) > 0
   }
 
   async mark(key: string, unless: keyof V & string, patch: Partial<V>): Promise<V | undefined> {
@@ -233,12 +218,7 @@ export class RedisFamilies implements FamilyStore {
 
   async jtis(family: string): Promise<[string, number][]> {
     const [set] = this.keys(family)
-    let members: string[]
-    try {
-      members = (await this.ctx.conn.timed(this.ctx.conn.client.sMembers(set))).map(String)
-    } catch (err) {
-      throw this.ctx.fail(err)
-    }
+    const members = (await call(this.ctx, (c) => c.sMembers(set))).map(String)
     const out: [string, number][] = []
     for (const m of members) {
       if (!m.startsWith('j:')) continue
@@ -269,19 +249,11 @@ export class RedisMaps {
   }
 
   async set(key: string, field: string, value: unknown, pxMs: number): Promise<void> {
-    try {
-      await this.ctx.conn.timed(this.ctx.conn.client.multi().hSet(this.keyPrefix + key, field, JSON.stringify(value)).pExpire(this.keyPrefix + key, pxMs).exec())
-    } catch (err) {
-      throw this.ctx.fail(err)
-    }
+    await call(this.ctx, (c) => c.multi().hSet(this.keyPrefix + key, field, JSON.stringify(value)).pExpire(this.keyPrefix + key, pxMs).exec())
   }
 
   async all<T>(key: string): Promise<Map<string, T>> {
-    try {
-      return toMap<T>(await this.ctx.conn.timed(this.ctx.conn.client.hGetAll(this.keyPrefix + key)))
-    } catch (err) {
-      throw this.ctx.fail(err)
-    }
+    return toMap<T>(await call(this.ctx, (c) => c.hGetAll(this.keyPrefix + key)))
   }
 
   /** Read and remove in one step (of two replicas ending one session, one gets the members). */
