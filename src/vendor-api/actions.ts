@@ -155,19 +155,24 @@ export async function signInAction(c: Context<Env>, server: ServerRuntime, api: 
     idToken: scopes.includes('openid'),
     refresh: refreshPolicy(server, client, scopes) ? { kind: 'new' } : { kind: 'none' },
   })
-  const exp = now + server.spec.accessToken.ttl
+  // the times of the token the user now holds, read back from it: recomputing them here could differ
+  // by a second from what issueTokens stamped, and would miss the client's own lifetime
+  const held = String(tokens.id_token ?? tokens.access_token)
+  const stamped = held.includes('.') ? decodeSegment(held.split('.')[1]!) : null
+  const iat = typeof stamped?.iat === 'number' ? stamped.iat : now
+  const exp = typeof stamped?.exp === 'number' ? stamped.exp : iat + (typeof tokens.expires_in === 'number' ? tokens.expires_in : server.spec.accessToken.ttl)
   return {
     setCookie,
     tokens,
     user,
     claims: allClaims(server, user),
     client: { id: client.clientId, name: client.name ?? client.clientId },
-    iat: now,
+    iat,
     exp,
-    now: new Date(now * 1000).toISOString(),
+    now: new Date(iat * 1000).toISOString(),
     expiresAt: new Date(exp * 1000).toISOString(),
     // the token the user now holds, as vendor user objects show it (Authing's `token`, `tokenExpiredAt`)
-    session: { token: tokens.id_token ?? tokens.access_token, issuedAt: new Date(now * 1000).toISOString(), expiresAt: new Date(exp * 1000).toISOString() },
+    session: { token: held, issuedAt: new Date(iat * 1000).toISOString(), expiresAt: new Date(exp * 1000).toISOString() },
   }
 }
 
