@@ -147,9 +147,11 @@ export class SharedBus {
   /**
    * Wait for every tracked write, then until every other replica has applied what was published
    * (a barrier message each acknowledges; at most `timeoutMs`, so that a replica going away stalls
-   * nothing). The admin API answers after it: the next request, at any replica, sees the change.
+   * nothing for long). The admin API answers after it: the next request, at any replica, sees the
+   * change. 2 s: a healthy replica answers in milliseconds; the margin is for one rebuilding its
+   * tenants after a reload on a busy machine (a stuck replica then delays an admin write by 2 s).
    */
-  async flush(timeoutMs = 500): Promise<void> {
+  async flush(timeoutMs = 2000): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending])
     if (!this.dirty || !this.sub) return
     this.dirty = false
