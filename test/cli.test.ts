@@ -135,6 +135,15 @@ describe('safety rails', () => {
   })
 })
 
+/** Resolves once the CLI at `url` has a fault with a hit (GET /_mockidp/faults); fails after 5 s. */
+async function hit(url: string): Promise<void> {
+  for (const until = Date.now() + 5000; ; await new Promise((r) => setTimeout(r, 10))) {
+    const { faults } = (await (await fetch(`${url}/_mockidp/faults`)).json()) as { faults: { hits: number }[] }
+    if (faults.some((f) => f.hits > 0)) return
+    if (Date.now() > until) throw new Error('the request never reached the server')
+  }
+}
+
 describe('graceful lifecycle', () => {
   it('SIGTERM finishes an in-flight request before exiting', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mockidp-cli-'))
@@ -145,7 +154,7 @@ describe('graceful lifecycle', () => {
     const { child, ready } = start(['--port', '0', '--config', file, '--no-watch'])
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(await ready)![1]!
     const inFlight = fetch(`${url}/asgardeo/t/bifrost/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=z8RB6ysdDZhe4QO0zJAQzKbi6P4a&client_secret=z0C79zlopx8i7ByOw8K15A9dplYa' })
-    await new Promise((r) => setTimeout(r, 200))
+    await hit(url) // the request is in the server (the delay fault counted it), not still on its way
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
     child.kill('SIGTERM')
     const res = await inFlight

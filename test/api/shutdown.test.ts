@@ -23,6 +23,13 @@ const get = (url: string, agent?: Agent) =>
     req.end()
   })
 
+/** Resolves once `taken()` holds (the request reached the server), polling every 10 ms; fails after 5 s. */
+async function inFlight(taken: () => boolean): Promise<void> {
+  for (const until = Date.now() + 5000; !taken(); await new Promise((r) => setTimeout(r, 10))) {
+    if (Date.now() > until) throw new Error('the request never reached the server')
+  }
+}
+
 afterEach(() => {
   vi.restoreAllMocks()
 })
@@ -44,24 +51,25 @@ describe('shutdown', () => {
     const idp = await startMockIdp({ env: {} })
     idp.injectFault({ tenant: AUTHING.id, endpoint: 'jwks', kind: 'delay', delayMs: 1500, times: 1 })
     const agent = new Agent({ keepAlive: true })
+    const sent = performance.now()
     const pending = get(idp.tenant(AUTHING.id).jwksUri!, agent)
-    await new Promise((r) => setTimeout(r, 200))
+    await inFlight(() => idp.faults().length === 0) // the delay fault (times: 1) has taken the request
     const t0 = performance.now()
     await idp.stop()
-    const ms = performance.now() - t0
+    const stopped = performance.now()
     const res = await pending
     agent.destroy()
     expect(res).not.toBeInstanceOf(Error)
     expect((res as { status: number }).status).toBe(200)
-    expect(ms).toBeGreaterThan(1000)
-    expect(ms).toBeLessThan(3000) // not the whole grace period: the socket closed once the answer was sent
+    expect(stopped - sent).toBeGreaterThan(1500) // stop() waited for the delayed answer
+    expect(stopped - t0).toBeLessThan(3000) // not the whole grace period: the socket closed once the answer was sent
   })
 
   it('shutdown.graceMs: a request longer than the grace period is cut when it ends', async () => {
     const idp = await startMockIdp({ env: {}, config: { shutdown: { graceMs: 200 } } })
     idp.injectFault({ tenant: AUTHING.id, endpoint: 'jwks', kind: 'delay', delayMs: 3000, times: 1 })
     const pending = get(idp.tenant(AUTHING.id).jwksUri!)
-    await new Promise((r) => setTimeout(r, 100))
+    await inFlight(() => idp.faults().length === 0)
     const t0 = performance.now()
     await idp.stop()
     expect(performance.now() - t0).toBeLessThan(1500)
@@ -108,7 +116,10 @@ describe('shutdown', () => {
     })
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
     const pending = get(`${url}/authing/demo/oidc/.well-known/jwks.json`)
-    await new Promise((r) => setTimeout(r, 300))
+    // the fault (times: 1) is gone from the list once it has taken the request
+    for (const until = Date.now() + 5000; ((await (await fetch(`${url}/_mockidp/faults`)).json()) as { faults: unknown[] }).faults.length > 0; await new Promise((r) => setTimeout(r, 10))) {
+      if (Date.now() > until) throw new Error('the request never reached the server')
+    }
     const t0 = performance.now()
     child.kill('SIGTERM')
     const res = await pending

@@ -278,6 +278,7 @@ describe.skipIf(!HAVE_CHROMIUM)('browser SDKs in headless Chromium against mocki
       await waitFor(page, 'session', 'unchanged', errors)
       // another tab of the same browser ends the SSO session at the IdP
       const other = await context.newPage()
+      other.setDefaultTimeout(10_000) // a stuck step fails naming itself, inside the test's budget
       await other.goto(`${idp.url}${ASGARDEO_BASE}/oidc/logout`)
       await other.close()
       await waitFor(page, 'session', 'changed', errors)

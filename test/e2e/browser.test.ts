@@ -97,7 +97,10 @@ describe.skipIf(!HAVE_CHROMIUM)('browser sign-in (headless Chromium, SPA with PK
 
   const signedIn = async (page: Page, mode: string, name: string) => {
     await page.waitForURL((u) => u.origin === spa.origin && u.pathname === '/callback')
-    await expect.poll(() => page.textContent('#status'), { timeout: 10_000 }).toMatch(/signed-in|error/)
+    // From /callback the next round's navigation can start after the click returns (the SPA hashes
+    // its PKCE verifier first): wait for this round's mode, not the last round's "signed-in".
+    const state = async () => `${await page.textContent('#status')} ${await page.textContent('#mode')}`
+    await expect.poll(state, { timeout: 10_000 }).toMatch(new RegExp(`^(signed-in ${mode}|error.*)$`))
     expect(await page.textContent('#error')).toBe('')
     expect([await page.textContent('#status'), await page.textContent('#mode'), await page.textContent('#user')]).toEqual(['signed-in', mode, name])
   }
@@ -109,6 +112,7 @@ describe.skipIf(!HAVE_CHROMIUM)('browser sign-in (headless Chromium, SPA with PK
     const authorizePath = new URL(info.authorizationEndpoint!).pathname
     const context = await browser.newContext()
     const page = await context.newPage()
+    page.setDefaultTimeout(10_000) // a stuck step fails naming itself, inside the test's budget
     const docs = documents(page)
     const logs: string[] = []
     page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`))
@@ -150,7 +154,7 @@ describe.skipIf(!HAVE_CHROMIUM)('browser sign-in (headless Chromium, SPA with PK
       // 3. logout returns to the SPA, and the next sign-in shows the page again
       await page.click('#logout')
       await page.waitForURL((u) => u.origin === spa.origin && u.pathname === '/' && u.searchParams.has('state'))
-      await expect.poll(() => page.textContent('#status')).toBe('signed-out')
+      await expect.poll(() => page.textContent('#status'), { timeout: 10_000 }).toBe('signed-out')
       expect(await context.cookies()).toEqual([])
       await page.click('#login')
       await page.waitForURL((u) => u.pathname === authorizePath)
@@ -167,6 +171,7 @@ describe.skipIf(!HAVE_CHROMIUM)('browser sign-in (headless Chromium, SPA with PK
     const other = spa.origin.replace('127.0.0.1', 'localhost')
     const info = idp.tenant('authing-demo')
     const page = await browser.newPage()
+    page.setDefaultTimeout(10_000) // a stuck step fails naming itself, inside the test's budget
     try {
       await page.goto(`${other}/config.json`)
       const probe = (url: string, init: object = {}) =>

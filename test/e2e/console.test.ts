@@ -4,6 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { record } from '../helpers/page.js'
 import { startMockIdp, type MockIdp } from '../../src/index.js'
 
 // The console at /_mockidp/ in a real browser: live requests, decoded tokens, the built-in test
@@ -68,7 +69,8 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 900 })
 }
 
-describe.skipIf(!HAVE_CHROMIUM)('console', () => {
+// a browser, axe twice and screenshots per test: 60 s each, each step bounded by record()
+describe.skipIf(!HAVE_CHROMIUM)('console', { timeout: 60_000 }, () => {
   it('GET /_mockidp/ is HTML for a browser only; the JSON API is unchanged for other clients', async () => {
     const html = await fetch(`${idp.url}/_mockidp/`, { headers: { accept: 'text/html' } })
     expect([html.status, html.headers.get('content-type')]).toEqual([200, 'text/html; charset=UTF-8'])
@@ -79,8 +81,9 @@ describe.skipIf(!HAVE_CHROMIUM)('console', () => {
     expect((await fetch(`${idp.url}/_mockidp/health`)).status).toBe(200)
   })
 
-  it('live requests: a curl token request appears within a second; it opens to its decoded, verified tokens; a refusal shows why', async () => {
+  it('live requests: a curl token request appears live, without a reload; it opens to its decoded, verified tokens; a refusal shows why', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true })
+    record(page, 10_000) // each wait fails in 10 s naming its step
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     await page.goto(`${idp.url}/_mockidp/`)
@@ -90,10 +93,10 @@ describe.skipIf(!HAVE_CHROMIUM)('console', () => {
     const ok = await curl(`${P1}/token`, { grant_type: 'authorization_code', code, redirect_uri: PING.redirect, client_id: PING.id, client_secret: PING.secret })
     expect(ok.status).toBe(200)
     const row = page.locator('.row', { hasText: 'authorization_code' })
-    await row.waitFor({ timeout: 1000 })
+    await row.waitFor({ timeout: 10_000 }) // pushed over SSE: the page is never reloaded
     await row.click()
     const detail = page.locator('#detail')
-    await expect.poll(() => detail.textContent()).toContain('access_token ✓ signature valid')
+    await expect.poll(() => detail.textContent(), { timeout: 10_000 }).toContain('access_token ✓ signature valid')
     expect(await detail.textContent()).toContain('id_token ✓ signature valid')
     expect(await detail.textContent()).toContain('client_secret_post')
     // the token itself is never on the page, only its claims
@@ -103,9 +106,9 @@ describe.skipIf(!HAVE_CHROMIUM)('console', () => {
     const bad = await curl(`${P1}/token`, { grant_type: 'client_credentials', client_id: PING.id, client_secret: 'wrong' })
     expect(bad.status).toBe(401)
     const refused = page.locator('.row', { hasText: 'client_credentials' })
-    await refused.waitFor({ timeout: 1000 })
+    await refused.waitFor({ timeout: 10_000 })
     await refused.click()
-    await expect.poll(() => page.locator('#detail .why').textContent()).toContain('invalid_client')
+    await expect.poll(() => page.locator('#detail .why').textContent(), { timeout: 10_000 }).toContain('invalid_client')
     await shoot(page, 'requests')
     await axe(page, 'requests')
     expect(errors).toEqual([])
@@ -114,6 +117,7 @@ describe.skipIf(!HAVE_CHROMIUM)('console', () => {
 
   it.each(TENANTS)('try a sign-in at %s: the built-in client runs code + PKCE through the real login page', async (tenant) => {
     const page = await browser.newPage()
+    record(page, 10_000) // each wait fails in 10 s naming its step
     await page.goto(`${idp.url}/_mockidp/#try`)
     await page.locator(`[data-try="${tenant}"]`).click()
     await page.locator('button[data-user="test1"]').click()
@@ -128,6 +132,7 @@ describe.skipIf(!HAVE_CHROMIUM)('console', () => {
 
   it('a user added in the console signs in on the login page', async () => {
     const page = await browser.newPage({ bypassCSP: true }) // axe is injected
+    record(page, 10_000) // each wait fails in 10 s naming its step
     await page.goto(`${idp.url}/_mockidp/#manage`)
     const form = page.locator('#user-form')
     await form.locator('select[name=tenant]').selectOption('authing-demo')
@@ -149,6 +154,7 @@ describe.skipIf(!HAVE_CHROMIUM)('console', () => {
 
   it('a fault started in the console answers the next token request', async () => {
     const page = await browser.newPage()
+    record(page, 10_000) // each wait fails in 10 s naming its step
     await page.goto(`${idp.url}/_mockidp/#manage`)
     const form = page.locator('#fault-form')
     await form.locator('select[name=tenant]').selectOption('asgardeo-demo')
@@ -164,6 +170,7 @@ describe.skipIf(!HAVE_CHROMIUM)('console', () => {
 
   it('tenants: every URL, client and user, and copy-ready config with the tenant\'s values; accessible', async () => {
     const page = await browser.newPage({ bypassCSP: true }) // axe is injected
+    record(page, 10_000) // each wait fails in 10 s naming its step
     await page.goto(`${idp.url}/_mockidp/#tenants`)
     const text = (await page.locator('#tenants').textContent()) ?? ''
     for (const s of [`${idp.url}${P1}`, 'oidc-client-ts (browser)', 'openid-client (server)', 'Auth.js provider', '@authing/web (browser)', 'authing-node-sdk (server)', 'Ping OIDC client SDK (browser)', '@asgardeo/browser (browser)', '@asgardeo/node (server)']) expect(text).toContain(s)

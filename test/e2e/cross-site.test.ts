@@ -72,6 +72,7 @@ describe.skipIf(!HAVE_CHROMIUM)('cross-site chain in headless Chromium: no web p
     const marker = idp.injectFault({ tenant: 'authing-demo', endpoint: 'jwks', kind: 'delay', delayMs: 1 }) // a reset would remove it
     const before = await state()
     const page = await browser.newPage()
+    page.setDefaultTimeout(10_000) // a stuck step fails naming itself, inside the test's budget
     const requests: { url: string; status: number }[] = []
     page.on('response', (r) => {
       if (r.url().includes('/_mockidp/')) requests.push({ url: new URL(r.url()).pathname, status: r.status() })
@@ -118,6 +119,7 @@ describe.skipIf(!HAVE_CHROMIUM)('cross-site chain in headless Chromium: no web p
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error_description: string }).error_description).toContain('client.redirectUris[0]')
     const page = await browser.newPage()
+    page.setDefaultTimeout(10_000) // a stuck step fails naming itself, inside the test's budget
     let dialogs = 0
     page.on('dialog', (d) => {
       dialogs++

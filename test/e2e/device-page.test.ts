@@ -64,7 +64,7 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')('device verificatio
     expect(await page.textContent('[data-user-code]')).toBe(device.user_code)
     await page.screenshot({ path: new URL(`device-${c.tenant}-2-approve.png`, RESULTS).pathname, fullPage: true })
     await page.click('button[data-user="test1"]')
-    await expect.poll(() => page.textContent('h1')).toBe('Device connected')
+    await page.locator('h1', { hasText: 'Device connected' }).waitFor()
     await page.screenshot({ path: new URL(`device-${c.tenant}-3-done.png`, RESULTS).pathname, fullPage: true })
     await page.close()
 

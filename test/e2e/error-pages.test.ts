@@ -26,6 +26,7 @@ describe.skipIf(!HAVE_CHROMIUM)('actionable error pages (headless Chromium)', ()
 
   const open = async (url: string, shot: string) => {
     const page = await browser.newPage({ viewport: { width: 900, height: 900 } })
+    page.setDefaultTimeout(10_000) // a stuck step fails naming itself, inside the test's budget
     const res = await page.goto(url)
     expect(res?.status()).toBe(400)
     expect(page.url()).toBe(url) // shown, never redirected
@@ -35,6 +36,7 @@ describe.skipIf(!HAVE_CHROMIUM)('actionable error pages (headless Chromium)', ()
 
   it('GET / in a browser: the tenants with their URLs, clients and users', async () => {
     const page = await browser.newPage({ viewport: { width: 900, height: 900 } })
+    page.setDefaultTimeout(10_000) // a stuck step fails naming itself, inside the test's budget
     await page.goto(`${idp.url}/`)
     await page.screenshot({ path: new URL('index.png', RESULTS).pathname, fullPage: true })
     expect(await page.textContent('h1')).toBe('Tenants')

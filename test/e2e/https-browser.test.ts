@@ -140,7 +140,8 @@ async function signIn(page: Page, app: App, user: string, idpOrigin: string, err
 
 const onHost = (requests: Request[], host: string) => requests.filter((r) => new URL(r.url()).host === host)
 
-describe.skipIf(!HAVE_CHROMIUM)('browser SDKs with their production config, mockidp over HTTPS', () => {
+// each test launches its own persistent browser profile, then a whole sign-in journey: 60 s each
+describe.skipIf(!HAVE_CHROMIUM)('browser SDKs with their production config, mockidp over HTTPS', { timeout: 60_000 }, () => {
   it('@authing/web (domain https://demo.authing.cn): sign-in, then a cross-site prompt=none iframe finds the session', async () => {
     const app = apps['spa-authing']
     const { context, page, requests, errors } = await open()

@@ -119,6 +119,7 @@ describe.skipIf(!HAVE_CHROMIUM)('"sign in as" with mockidp/playwright (headless 
   it('signs in as alice through the app with signInThroughApp, no click on the login page, and saves storageState that a new context reuses', async () => {
     const context = await browser.newContext()
     const page = await context.newPage()
+    page.setDefaultTimeout(10_000) // a stuck step fails naming itself, inside the test's budget
     const statuses = authorizeResponses(page)
     const statePath = new URL('sign-in-as-alice.json', RESULTS).pathname
     await signInThroughApp(page, { mockIdp: idp.url, tenant: TENANT, user: 'alice', clientId: CLIENT, start: `${app.origin}/login`, until: `${app.origin}/`, storageState: statePath })
@@ -131,6 +132,7 @@ describe.skipIf(!HAVE_CHROMIUM)('"sign in as" with mockidp/playwright (headless 
     expect(saved.cookies.map((c) => c.name)).toContain('app_session')
     const reused = await browser.newContext({ storageState: statePath })
     const again = await reused.newPage()
+    again.setDefaultTimeout(10_000) // a stuck step fails naming itself, inside the test's budget
     const none = authorizeResponses(again)
     await again.goto(`${app.origin}/`)
     expect(await again.textContent('#who')).toBe('alice')
@@ -143,6 +145,7 @@ describe.skipIf(!HAVE_CHROMIUM)('"sign in as" with mockidp/playwright (headless 
     const run = async (user: string, extra: Parameters<SignInAsFixture>[1]) => {
       const context = await browser.newContext()
       const page = await context.newPage()
+      page.setDefaultTimeout(10_000) // a stuck step fails naming itself, inside the test's budget
       const statuses = authorizeResponses(page)
       try {
         let result: { who: string | null; amr: string | null; acr: string | null; plan: string | null } | undefined
@@ -169,6 +172,7 @@ describe.skipIf(!HAVE_CHROMIUM)('"sign in as" with mockidp/playwright (headless 
   it('front-channel logout (Asgardeo): the end-session page loads the app’s logout URI in an iframe with iss and sid, then returns to the app signed out', async () => {
     const context = await browser.newContext()
     const page = await context.newPage()
+    page.setDefaultTimeout(10_000) // a stuck step fails naming itself, inside the test's budget
     try {
       await signInThroughApp(page, { mockIdp: idp.url, tenant: 'asgardeo-demo', user: 'alice@bifrost.com', start: `${asgardeoApp.origin}/login`, until: `${asgardeoApp.origin}/` })
       expect(await page.textContent('#who')).toBe('alice@bifrost.com')
@@ -176,10 +180,10 @@ describe.skipIf(!HAVE_CHROMIUM)('"sign in as" with mockidp/playwright (headless 
       // without a post-logout redirect the page stays: look at it
       asgardeoApp.frontchannelCalls.length = 0
       await page.goto(`${asgardeoApp.origin}/logout`)
-      await expect.poll(() => asgardeoApp.frontchannelCalls.length).toBe(1)
+      await expect.poll(() => asgardeoApp.frontchannelCalls.length, { timeout: 10_000 }).toBe(1)
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You are signed out')
       expect(await page.textContent('section h2')).toBe('Apps told about the sign-out')
-      await expect.poll(() => page.textContent('#fcl-state-0')).toBe('notified')
+      await expect.poll(() => page.textContent('#fcl-state-0'), { timeout: 10_000 }).toBe('notified')
       await page.screenshot({ path: new URL('frontchannel-logout-asgardeo.png', RESULTS).pathname, fullPage: true })
       const call = asgardeoApp.frontchannelCalls[0]!
       expect(call.get('iss')).toBe(idp.tenant('asgardeo-demo').issuer)

@@ -34,6 +34,19 @@ const authz = async (url: string, state: string, extra: Record<string, string>, 
   const location = new URL(res.headers.get('location')!)
   return { code: location.searchParams.get('code'), error: location.searchParams.get('error'), cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('mockidp_')) }
 }
+/** Resolves once the state file parses and `ok` holds of it; fails after 10 s. */
+async function written(file: string, ok: (saved: any) => boolean): Promise<void> {
+  const until = Date.now() + 10_000
+  for (;;) {
+    try {
+      if (ok(JSON.parse(readFileSync(file, 'utf8')))) return
+    } catch {
+      // not written yet, or written by a rename in progress: read again
+    }
+    if (Date.now() > until) throw new Error(`${file} was not written with the expected state within 10 s`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
 const stateDir = () => mkdtempSync(join(tmpdir(), 'mockidp-statefile-'))
 
 describe('--state FILE', () => {
@@ -45,7 +58,8 @@ describe('--state FILE', () => {
     const pending = await authz(a.url, 's2', { login_hint: 'alice' })
     const added = await fetch(`${a.url}/_mockidp/tenants/pingone-demo/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sub: 'kept-user', username: 'kept' }) })
     expect(added.status).toBe(201)
-    await new Promise((r) => setTimeout(r, 500)) // past the write interval (100 ms)
+    // the write comes at most 100 ms after a change; wait for it (the user was added last) rather than sleep
+    await written(file, (saved) => JSON.stringify(saved).includes('kept-user'))
     a.child.kill('SIGKILL')
     await new Promise((r) => a.child.once('exit', r))
 
@@ -79,7 +93,7 @@ describe('--state FILE', () => {
       // a genuine file, then one record changed by hand
       const a = await start(['--state', file])
       await authz(a.url, 's', { login_hint: 'test1' })
-      await new Promise((r) => setTimeout(r, 400))
+      await written(file, (saved) => saved.tenants?.['pingone-demo']?.codes?.length > 0)
       a.child.kill('SIGKILL')
       await new Promise((r) => a.child.once('exit', r))
       const saved = JSON.parse(readFileSync(file, 'utf8'))

@@ -50,8 +50,9 @@ describe.skipIf(!HAVE_REDIS)('connectRedis', () => {
     try {
       const sub = await conn.subscriber()
       expect(await conn.subscriber()).toBe(sub)
-      const got = new Promise<string>((resolve) => void sub.subscribe('p:chan', (m) => resolve(m)))
-      await new Promise((r) => setTimeout(r, 50))
+      let heard: (m: string) => void = () => {}
+      const got = new Promise<string>((resolve) => (heard = resolve))
+      await sub.subscribe('p:chan', (m) => heard(m)) // resolves once Redis confirmed the subscription
       await conn.client.publish('p:chan', 'hello')
       expect(await got).toBe('hello')
       // another mock's subscriber used for a blocking read instead

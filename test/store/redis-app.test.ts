@@ -58,8 +58,8 @@ describe.skipIf(!HAVE_REDIS)('a Redis-backed mock', () => {
       expect(res.status).toBe(400)
       const other = await codeAt(teamB)
       teamA.reset()
-      await new Promise((r) => setTimeout(r, 100))
-      expect(await raw.exists(`team-a:asgardeo-demo:code:${code}`)).toBe(0)
+      // reset() deletes in the background: wait for it rather than a fixed time
+      await expect.poll(() => raw.exists(`team-a:asgardeo-demo:code:${code}`), { timeout: 5000 }).toBe(0)
       expect(await raw.exists(`team-b:asgardeo-demo:code:${other}`)).toBe(1)
     } finally {
       await Promise.all([teamA.stop(), teamB.stop()])
