@@ -66,12 +66,26 @@ const waitFor = async (port: number, up: boolean, timeoutMs = 5000): Promise<voi
 
 /** Start a redis-server on a free port with `--save '' --appendonly no` in a temp dir. */
 export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort()
+  let port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'mockidp-redis-'))
   let proc: ChildProcess | undefined
+  /** Start redis-server on `port`; false when it exited first (the port was taken meanwhile). */
+  const spawnOn = async (): Promise<boolean> => {
+    const p = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no'], { stdio: 'ignore' })
+    proc = p
+    const exited = new Promise<false>((r) => p.once('exit', () => r(false)))
+    // something answering on the port is ours only while our process is alive
+    const up = await Promise.race([waitFor(port, true).then(() => p.exitCode === null, () => false), exited])
+    if (!up && p.exitCode === null) p.kill('SIGKILL')
+    return up
+  }
   const launch = async () => {
-    proc = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no'], { stdio: 'ignore' })
-    await waitFor(port, true)
+    if (!(await spawnOn())) throw new Error(`redis-server could not start again on port ${port}`)
+  }
+  // freePort() closes its probe before redis binds: another process can take the port in between
+  for (let attempt = 1; !(await spawnOn()); attempt++) {
+    if (attempt === 3) throw new Error(`redis-server did not start (3 free ports tried, last ${port})`)
+    port = await freePort()
   }
   const kill = async () => {
     const p = proc
@@ -82,7 +96,6 @@ export async function startRedis(): Promise<TestRedis> {
     await exited
     await waitFor(port, false)
   }
-  await launch()
   return {
     port,
     url: `redis://127.0.0.1:${port}/0`,
