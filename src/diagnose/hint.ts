@@ -217,27 +217,25 @@ export function diagnose(ctx: HintContext): Diagnosis | undefined {
     case 'code_used':
       return simple('the code was already redeemed (codes are single-use) — start a new authorization; a second redemption often means the callback ran twice')
     case 'code_client_mismatch': {
-      const rec = codeRecord(ctx)
-      return simple(`the code was issued to client ${rec?.clientId ?? '(another client)'}, but client ${clientId ?? '(none)'} redeemed it — redeem it with the client that asked for it`)
+      return simple(`the code was issued to client ${str(ctx.vars.issued_to) ?? '(another client)'}, but client ${clientId ?? '(none)'} redeemed it — redeem it with the client that asked for it`)
     }
     case 'redirect_uri_mismatch': {
-      const rec = codeRecord(ctx)
       const sentUri = ctx.param('redirect_uri')
-      const expected = rec ? ` (${rec.redirectUri})` : ''
+      const issuedFor = str(ctx.vars.issued_for)
+      const expected = issuedFor ? ` (${issuedFor})` : ''
       return simple(sentUri === undefined ? `${vendor} requires redirect_uri at the token endpoint — send the one the authorization request used${expected}` : `redirect_uri ${sentUri} is not the one the code was issued for${expected} — send the authorization request's redirect_uri`)
     }
     case 'pkce_required':
       return simple(`client ${clientId ?? ''} must use PKCE, but the code was issued without a code_challenge — send code_challenge and code_challenge_method=S256 in the authorization request`)
     case 'pkce_verifier_missing': {
-      const rec = codeRecord(ctx)
-      return simple(`the code was issued with a code_challenge (${rec?.codeChallengeMethod ?? 'PKCE'}), but the token request has no code_verifier — send the code_verifier the challenge was made from`)
+      return simple(`the code was issued with a code_challenge (${str(ctx.vars.challenge_method) ?? 'PKCE'}), but the token request has no code_verifier — send the code_verifier the challenge was made from`)
     }
     case 'pkce_verifier_invalid':
       return simple('code_verifier must be 43-128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1) — e.g. base64url of 32 random bytes')
     case 'pkce_failed': {
-      const rec = codeRecord(ctx)
-      if (rec && rec.codeChallenge === undefined) return simple('a code_verifier was sent, but the code was issued without a code_challenge — send code_challenge in the authorization request, or no code_verifier here')
-      return simple(`code_verifier does not match the code's code_challenge (${rec?.codeChallengeMethod ?? 'S256'}: base64url(SHA-256(code_verifier)) must equal it) — send the verifier this flow's challenge was made from`)
+      const method = str(ctx.vars.challenge_method)
+      if (method === 'none') return simple('a code_verifier was sent, but the code was issued without a code_challenge — send code_challenge in the authorization request, or no code_verifier here')
+      return simple(`code_verifier does not match the code's code_challenge (${method === 'plain' ? 'plain: code_verifier must equal it' : 'S256: base64url(SHA-256(code_verifier)) must equal it'}) — send the verifier this flow's challenge was made from`)
     }
     case 'refresh_not_found':
       return simple(`the refresh token is unknown or revoked on ${tenant.id} — it was issued elsewhere, revoked, or forgotten by a restart or reset`)
@@ -340,10 +338,8 @@ export function diagnose(ctx: HintContext): Diagnosis | undefined {
   return undefined
 }
 
-function codeRecord(ctx: HintContext) {
-  const code = ctx.param('code')
-  return code === undefined ? undefined : ctx.server.tenant.codes.get(code)
-}
+/** A single string var of an error (what the failing check knew), if it has one. */
+const str = (v: string | readonly string[] | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
 
 /** A hint for a request answered by an injected fault. */
 export const faultHint = (fault: { id: string; kind: string }): string =>

@@ -35,11 +35,12 @@ export function verifyPkce(
     // challenge is format-checked, then fails verification
     const rule = pkceFormatProblem(verifier)
     if (rule !== undefined) throw new OAuthError('pkce_verifier_invalid', { param: 'code_verifier', rule })
-    throw new OAuthError('pkce_failed')
+    throw new OAuthError('pkce_failed', { challenge_method: 'none' })
   }
-  if (!verifier) throw new OAuthError('pkce_verifier_missing')
+  const challengeMethod = method ?? 'plain' // RFC 7636 §4.3: no method means plain
+  if (!verifier) throw new OAuthError('pkce_verifier_missing', { challenge_method: challengeMethod })
   const rule = pkceFormatProblem(verifier)
   if (rule !== undefined) throw new OAuthError('pkce_verifier_invalid', { param: 'code_verifier', rule })
   const computed = method === 'S256' ? s256(verifier) : verifier
-  if (computed !== challenge) throw new OAuthError('pkce_failed')
+  if (computed !== challenge) throw new OAuthError('pkce_failed', { challenge_method: challengeMethod })
 }

@@ -92,6 +92,29 @@ describe.skipIf(!HAVE_REDIS)('two mockidp processes sharing one Redis', () => {
     expect(none.location.searchParams.get('error')).toBe('login_required')
   })
 
+  it('a mistake at B with a code issued at A gets a hint naming what the code was issued for (the record is in Redis, not in B)', async () => {
+    // RFC 7636 appendix B's verifier and its S256 challenge
+    const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'
+    const { code } = await authorize(a, PING, { login_hint: 'test1', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })
+    const post = (fields: Record<string, string>) => fetch(`${b.url}${PING.token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code: code!, ...fields }) })
+    const own = { client_id: PING.clientId, client_secret: PING.clientSecret }
+    const statuses = [
+      (await post({ client_id: 'spa-client', redirect_uri: 'http://localhost:5173/callback', code_verifier: verifier })).status, // another client
+      (await post({ ...own, redirect_uri: PING.redirectUri })).status, // no code_verifier
+      (await post({ ...own, redirect_uri: 'http://localhost:3000/other', code_verifier: verifier })).status, // another redirect_uri
+      (await post({ ...own, redirect_uri: PING.redirectUri, code_verifier: verifier.replace(/^d/, 'e') })).status, // a wrong verifier
+    ]
+    expect(statuses).toEqual([400, 400, 400, 400])
+    const { entries } = (await (await fetch(`${b.url}/_mockidp/journal`)).json()) as { entries: { path: string; hint?: string; error?: string }[] }
+    const hints = entries.filter((e) => e.path === PING.token && e.error === 'invalid_grant').slice(-4).map((e) => e.hint)
+    expect(hints).toEqual([
+      `the code was issued to client ${PING.clientId}, but client spa-client redeemed it — redeem it with the client that asked for it`,
+      'the code was issued with a code_challenge (S256), but the token request has no code_verifier — send the code_verifier the challenge was made from',
+      `redirect_uri http://localhost:3000/other is not the one the code was issued for (${PING.redirectUri}) — send the authorization request's redirect_uri`,
+      "code_verifier does not match the code's code_challenge (S256: base64url(SHA-256(code_verifier)) must equal it) — send the verifier this flow's challenge was made from",
+    ])
+  })
+
   it('killing Redis gives vendor-shaped temporarily_unavailable within the timeout, unhealthy health; recovery without a restart', async () => {
     const { code } = await authorize(a, ASG, { login_hint: 'test1' })
     await redis.kill()

@@ -18,7 +18,8 @@ export const authorizationCodeGrant: GrantHandler = async (c, params, { client }
   const code = params.get('code')!
   const rec = await tenant.store.codes.get(code)
   if (!rec || rec.serverId !== server.id) throw new OAuthError('code_not_found')
-  if (rec.clientId !== client.clientId) throw new OAuthError('code_client_mismatch')
+  // what the hint names travels with the error: the record may live in another replica's Redis, not here
+  if (rec.clientId !== client.clientId) throw new OAuthError('code_client_mismatch', { issued_to: rec.clientId })
   if (rec.exp <= epochSeconds(tenant.clock)) throw new OAuthError('code_expired')
   if (rec.consumed) {
     // RFC 6749 §4.1.2: the tokens the code issued SHOULD be revoked; where the vendor does, they are
@@ -27,7 +28,7 @@ export const authorizationCodeGrant: GrantHandler = async (c, params, { client }
   }
   verifyPkce(params.get('code_verifier'), rec.codeChallenge, rec.codeChallengeMethod, client.public || client.pkceRequired === true, server.spec.pkce.unexpectedVerifier)
   const redirectUri = params.get('redirect_uri')
-  if ((redirectUri !== undefined || server.spec.token.redirectUriRequired) && redirectUri !== rec.redirectUri) throw new OAuthError('redirect_uri_mismatch')
+  if ((redirectUri !== undefined || server.spec.token.redirectUriRequired) && redirectUri !== rec.redirectUri) throw new OAuthError('redirect_uri_mismatch', { issued_for: rec.redirectUri })
   const user = tenant.userBySub(rec.sub)
   if (!user) throw new OAuthError('code_not_found')
   const scopes = splitScope(rec.scope)
