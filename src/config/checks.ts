@@ -3,6 +3,7 @@ import { isIP } from 'node:net'
 import type { ClientConfig, MockIdpConfig, TenantConfig } from './types.js'
 import { baseUrlProblem, redirectUriProblem } from '../lib/redirect-uri.js'
 import { parseInstant } from '../lib/clock.js'
+import { matchesUser } from './users.js'
 
 /** Paths of mockidp's own that no tenant may be mounted at: its routes there would never be reached. */
 const RESERVED = ['/_mockidp', '/healthz']
@@ -50,8 +51,9 @@ function checkOrganizations(t: TenantConfig, at: string): string[] {
     if (seen.has(o.id)) out.push(`${at}.organizations[${k}].id: "${o.id}" is used by another organization of this tenant; give each a unique id`)
     seen.add(o.id)
     ;(o.members ?? []).forEach((m, j) => {
-      if (!users.some((u) => u.sub === m || u.username === m || u.email === m))
-        out.push(`${at}.organizations[${k}].members[${j}]: "${m}" is not a user of this tenant (by sub, username or email); add the user or fix the name`)
+      // the same match as at run time (tenant.findUser), so what loads also works
+      if (!users.some((u) => matchesUser(u, m)))
+        out.push(`${at}.organizations[${k}].members[${j}]: "${m}" is not a user of this tenant (by sub, username, email or phone_number); add the user or fix the name`)
     })
   })
   return out

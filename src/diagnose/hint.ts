@@ -338,6 +338,33 @@ export function diagnose(ctx: HintContext): Diagnosis | undefined {
   return undefined
 }
 
+/**
+ * {@link diagnose} for a request as it came: each parameter from its form, else its query. Never
+ * throws: a hint must never turn a refusal into a 500.
+ */
+export function diagnoseRequest(
+  config: MockIdpConfig,
+  server: ServerRuntime,
+  err: { reason: Reason; vars: HintContext['vars'] },
+  form: { get(name: string): string | undefined } | undefined,
+  url: string,
+  authorization?: string,
+): Diagnosis | undefined {
+  let query: URLSearchParams | undefined
+  try {
+    return diagnose({
+      reason: err.reason,
+      vars: err.vars,
+      server,
+      config,
+      param: (k) => form?.get(k) ?? (query ??= new URL(url).searchParams).get(k) ?? undefined,
+      authScheme: authorization?.split(' ')[0]?.toLowerCase(),
+    })
+  } catch {
+    return undefined
+  }
+}
+
 /** A single string var of an error (what the failing check knew), if it has one. */
 const str = (v: string | readonly string[] | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
 

@@ -11,7 +11,7 @@ import { OAuthError } from '../oauth/errors.js'
 import type { Fault, RequestFacts } from '../faults/faults.js'
 import { clientGone } from '../server/aborted.js'
 import { decodeEntry, type RawEntry } from './journal.js'
-import { diagnose, faultHint } from '../diagnose/hint.js'
+import { diagnoseRequest, faultHint } from '../diagnose/hint.js'
 import type { RequestLogger } from '../log/request-log.js'
 
 /** Path prefix of the admin API (never journaled, never faulted). */
@@ -50,22 +50,6 @@ const headerClientId = (c: Context, server: ServerRuntime): string | undefined =
     if (v) return v
   }
   return undefined
-}
-
-function hintOf(idp: Idp, server: ServerRuntime, err: OAuthError, form: Params | undefined, url: string, authorization: string | undefined): string | undefined {
-  let query: URLSearchParams | undefined
-  try {
-    return diagnose({
-      reason: err.reason,
-      vars: err.vars,
-      server,
-      config: idp.config,
-      param: (k) => form?.get(k) ?? (query ??= new URL(url).searchParams).get(k) ?? undefined,
-      authScheme: authorization?.split(' ')[0]?.toLowerCase(),
-    })?.hint
-  } catch {
-    return undefined // a hint must never turn a refusal into a 500
-  }
 }
 
 /**
@@ -150,7 +134,8 @@ export function observeRequests(
       }
       // the hint is worked out now: the codes and clients it looks at may change before anyone reads it
       if (fault && (outcome?.res || outcome?.dropped)) raw.hint = faultHint(fault)
-      else if (thrown && route) raw.hint = hintOf(idp, route.server, thrown, form, c.req.url, c.req.header('authorization'))
+      // (an error page has worked it out already)
+      else if (thrown && route) raw.hint = (c.get('refusalHint') as string | undefined) ?? diagnoseRequest(idp.config, route.server, thrown, form, c.req.url, c.req.header('authorization'))?.hint
       const shared = journal.record(raw)
       if (log) {
         const r = raw as RawEntry

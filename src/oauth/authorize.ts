@@ -22,6 +22,7 @@ import { pkceFormatProblem } from './pkce.js'
 import { isRedirectUri } from '../lib/redirect-uri.js'
 import { rememberParticipant } from './backchannel-logout.js'
 import { directSuccess, startDirectFlow } from './direct-mode.js'
+import { claimFresh } from '../store/claim.js'
 
 /** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1). */
 export interface AuthorizationRequest {
@@ -166,11 +167,7 @@ async function issueCode(c: Context<Env>, req: AuthorizationRequest, user: User,
   const scope = req.scopes.join(' ')
   const parts = [tenant.id, server.id, 'code', req.client.clientId, user.sub, req.redirectUri, scope, req.nonce ?? '', req.codeChallenge ?? '', session.sid]
   const exp = epochSeconds(tenant.clock) + server.spec.code.ttl
-  // claimed: a value another replica holds (identical inputs in the same second) moves on to the next occurrence
-  for (;;) {
-    const code = formatId(tenant.ids, parts, server.spec.code.format)
-    if (await tenant.store.codes.claim(code, codeRecord(server.id, code, req, user, session, scope, exp))) return code
-  }
+  return claimFresh(tenant.store.codes, () => formatId(tenant.ids, parts, server.spec.code.format), (code) => codeRecord(server.id, code, req, user, session, scope, exp))
 }
 
 /** The record of a code issued for an authorization request. */

@@ -6,6 +6,7 @@ import type { DeviceSpec } from '../profiles/types.js'
 import type { Env } from '../server/env.js'
 import type { ServerRuntime } from '../runtime/server.js'
 import type { DeviceRecord } from '../runtime/flow-stores.js'
+import { claimFresh } from '../store/claim.js'
 import { authenticateClient } from './client-auth.js'
 import { OAuthError } from './errors.js'
 import { readForm, requireParams } from './params.js'
@@ -35,18 +36,14 @@ export async function deviceAuthorizationEndpoint(c: Context<Env>): Promise<Resp
   const stores = tenant.store.flows()
   const parts = [tenant.id, server.id, 'device', client.clientId, scopes.join(' ')]
   const exp = epochSeconds(tenant.clock) + spec.ttl
-  // both values claimed (a value another replica holds moves on to the next occurrence); the user
-  // code's link first, then the device record it points at
-  let deviceCode: string
-  for (;;) {
-    deviceCode = formatId(tenant.ids, parts, spec.deviceCodeFormat)
-    if (await stores.devices.claim(deviceCode, { deviceCode, userCode: '', serverId: server.id, clientId: client.clientId, scope: scopes.join(' '), exp, interval: spec.interval, status: 'pending' })) break
-  }
+  // both values claimed (a value another replica holds moves on to the next occurrence): the device
+  // code first, then the user code's link to it; then the device record gets its user code
+  const pending = (deviceCode: string): DeviceRecord => ({ deviceCode, userCode: '', serverId: server.id, clientId: client.clientId, scope: scopes.join(' '), exp, interval: spec.interval, status: 'pending' })
+  const deviceCode = await claimFresh(stores.devices, () => formatId(tenant.ids, parts, spec.deviceCodeFormat), pending)
   let userCode: string
   do userCode = makeUserCode(server, spec, [...parts, deviceCode])
   while (!(await stores.userCodes.claim(canonicalUserCode(spec, userCode), { deviceCode, exp })))
-  const rec: DeviceRecord = { deviceCode, userCode, serverId: server.id, clientId: client.clientId, scope: scopes.join(' '), exp, interval: spec.interval, status: 'pending' }
-  await stores.devices.put(deviceCode, rec)
+  await stores.devices.put(deviceCode, { ...pending(deviceCode), userCode })
 
   const page = server.urls(c.get('origin'), c.get('backOrigin')).url.deviceVerification!
   const complete = `${page}${page.includes('?') ? '&' : '?'}${spec.completeParam}=${encodeURIComponent(userCode)}`

@@ -11,6 +11,7 @@ import type { DirectModeSpec } from '../profiles/types.js'
 import type { AuthorizationRequest } from './authorize.js'
 import { LOGIN_FIELDS } from './login-page.js'
 import { OAuthError } from './errors.js'
+import { claimFresh } from '../store/claim.js'
 
 // response_mode=direct: the authorization endpoint answers a flow (JSON) instead of a login page;
 // the app posts the user's credentials with the flow id to the API route whose action is
@@ -51,10 +52,8 @@ export async function startDirectFlow(c: Context<Env>, req: AuthorizationRequest
   const store = tenant.store.flows().directFlows
   const parts = [tenant.id, server.id, 'flow', ...params.map(([k, v]) => `${k}=${v}`)]
   const exp = epochSeconds(tenant.clock) + spec.ttl
-  let flowId: string
   // claimed (SET NX with a shared store): a value another replica derived already moves on to the next
-  do flowId = formatId(tenant.ids, parts, spec.flowId)
-  while (!(await store.claim(flowId, { flowId, serverId: server.id, params, exp })))
+  const flowId = await claimFresh(store, () => formatId(tenant.ids, parts, spec.flowId), (flowId) => ({ flowId, serverId: server.id, params, exp }))
   return json(server, 200, renderValue(spec.prompt, promptVars(c, server, spec, flowId)))
 }
 

@@ -16,7 +16,6 @@ import { frontchannelTargets, notifySessionEnded } from './backchannel-logout.js
 import { frontchannelFrames } from './frontchannel-logout.js'
 
 export { sessionCookieName } from './session.js'
-export { postLogoutUris } from './logout-uris.js'
 
 /** The page a logout without a redirect ends on; it also clears the session cookie. */
 export function signedOutPage(c: Context<Env>, ended: boolean, next?: string, frames = ''): Response {

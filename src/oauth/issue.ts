@@ -5,6 +5,7 @@ import type { Client, User } from '../runtime/tenant.js'
 import type { ServerRuntime } from '../runtime/server.js'
 import type { AccessRecord, RefreshRecord } from '../runtime/records.js'
 import type { RecordStore } from '../store/types.js'
+import { claimFresh } from '../store/claim.js'
 import { buildClaims, type ClaimContext } from './claims.js'
 import { halfHash, signHs256, signRs256 } from './jwt.js'
 import { signInClaims } from '../runtime/next-sign-in.js'
@@ -53,13 +54,8 @@ export function uniqueId(grant: Grant, kind: string, format: IdFormat): string {
  * (SET NX in Redis). A clash — the same value held already, e.g. by another replica that derived it
  * from identical inputs in the same second — moves on to the next occurrence, as lib/ids counts them.
  */
-export async function claimId<V extends { exp: number }>(grant: Grant, kind: string, format: IdFormat, store: RecordStore<V>, make: (value: string) => V): Promise<string> {
-  const { server } = grant
-  const parts = [server.tenant.id, server.id, kind, grant.parent]
-  for (;;) {
-    const v = formatId(server.tenant.ids, parts, format)
-    if (await store.claim(v, make(v))) return v
-  }
+function claimId<V extends { exp: number }>(grant: Grant, kind: string, format: IdFormat, store: RecordStore<V>, make: (value: string) => V): Promise<string> {
+  return claimFresh(store, () => uniqueId(grant, kind, format), make)
 }
 
 /**

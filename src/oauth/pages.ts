@@ -3,7 +3,7 @@ import type { Env } from '../server/env.js'
 import { escapeHtml, page } from '../server/html.js'
 import type { OAuthError } from './errors.js'
 import { describeError } from './render-error.js'
-import { diagnose, type Diagnosis } from '../diagnose/hint.js'
+import { diagnoseRequest, type Diagnosis } from '../diagnose/hint.js'
 import { cachedForm } from './params.js'
 
 const COPY_SCRIPT = `<script>document.querySelectorAll('[data-copy]').forEach(function(b){b.addEventListener('click',function(){var t=document.getElementById(b.getAttribute('data-copy')).textContent;(navigator.clipboard?navigator.clipboard.writeText(t):Promise.reject()).then(function(){b.textContent='Copied'},function(){var r=document.createRange();r.selectNodeContents(document.getElementById(b.getAttribute('data-copy')));getSelection().removeAllRanges();getSelection().addRange(r);b.textContent='Press Ctrl+C'})})})</script>`
@@ -11,14 +11,9 @@ const COPY_SCRIPT = `<script>document.querySelectorAll('[data-copy]').forEach(fu
 /** The diagnosis of a refusal, from the request's own parameters (the error page echoes only non-secret ones). */
 function diagnosisOf(c: Context<Env>, err: OAuthError): Diagnosis | undefined {
   const idp = c.get('idp')
-  if (!idp) return undefined
-  const query = new URL(c.req.url).searchParams
-  const form = cachedForm(c)
-  try {
-    return diagnose({ reason: err.reason, vars: err.vars, server: c.get('server'), config: idp.config, param: (k) => form?.get(k) ?? query.get(k) ?? undefined })
-  } catch {
-    return undefined
-  }
+  const d = idp && diagnoseRequest(idp.config, c.get('server'), err, cachedForm(c), c.req.url)
+  if (d) c.set('refusalHint', d.hint) // the journal's hint: not worked out twice
+  return d
 }
 
 function details(d: Diagnosis, source: string): string {

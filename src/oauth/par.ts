@@ -4,6 +4,7 @@ import { formatId } from '../lib/ids.js'
 import { stringify } from '../lib/json.js'
 import type { Env } from '../server/env.js'
 import type { PushedRequestRecord } from '../runtime/flow-stores.js'
+import { claimFresh } from '../store/claim.js'
 import { authenticateClient } from './client-auth.js'
 import { OAuthError } from './errors.js'
 import { readForm, type Params } from './params.js'
@@ -32,12 +33,9 @@ export async function pushedAuthorizationRequestEndpoint(c: Context<Env>): Promi
   const tenant = server.tenant
   const store = tenant.store.flows().pushedRequests
   const parts = [tenant.id, server.id, 'par', client.clientId, ...[...request].map(([k, v]) => `${k}=${v}`)]
-  let requestUri: string
-  for (;;) {
-    requestUri = spec.requestUriPrefix + formatId(tenant.ids, parts, spec.requestUriFormat)
-    const rec: PushedRequestRecord = { requestUri, serverId: server.id, clientId: client.clientId, params: [...request], exp: epochSeconds(tenant.clock) + spec.ttl }
-    if (await store.claim(requestUri, rec)) break
-  }
+  const exp = epochSeconds(tenant.clock) + spec.ttl
+  const make = (requestUri: string): PushedRequestRecord => ({ requestUri, serverId: server.id, clientId: client.clientId, params: [...request], exp })
+  const requestUri = await claimFresh(store, () => spec.requestUriPrefix + formatId(tenant.ids, parts, spec.requestUriFormat), make)
 
   const values: Record<string, unknown> = { request_uri: requestUri, expires_in: spec.ttl }
   const body: Record<string, unknown> = {}

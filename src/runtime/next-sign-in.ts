@@ -67,15 +67,7 @@ export function applySignIn(tenant: Tenant, change: { op: 'queued'; entry: Pendi
     const queue = pending.get(tenant)
     const i = queue?.findIndex((p) => p.ticket === change.ticket) ?? -1
     if (i >= 0) queue!.splice(i, 1)
-  } else {
-    const r = replication.get(tenant.clock)
-    replication.delete(tenant.clock)
-    try {
-      bindSessionClaims(tenant, change.sid, change.claims)
-    } finally {
-      if (r) replication.set(tenant.clock, r)
-    }
-  }
+  } else keepSessionClaims(tenant, change.sid, change.claims)
 }
 
 /** Queue a sign-in; throws (with the reason) for an unknown user or client, or a full queue. */
@@ -133,6 +125,11 @@ export async function takeSignIn(tenant: Tenant, clientId: string, ticket: strin
 export function bindSessionClaims(tenant: Tenant, sid: string, claims: Record<string, unknown> | undefined): void {
   // (most sign-ins bind nothing: only a change is told)
   if (claims || sessionClaims.get(tenant)?.has(sid)) replication.get(tenant.clock)?.bound(tenant, sid, claims)
+  keepSessionClaims(tenant, sid, claims)
+}
+
+/** Set (or, with none, forget) the claims of session `sid` here, telling nobody. */
+function keepSessionClaims(tenant: Tenant, sid: string, claims: Record<string, unknown> | undefined): void {
   let m = sessionClaims.get(tenant)
   if (!claims) {
     m?.delete(sid)

@@ -3,6 +3,7 @@ import { formatId, type IdSource } from '../lib/ids.js'
 import { TtlStore, type TtlStoreOptions } from '../store/ttl-store.js'
 import { MemoryRecords } from '../store/memory.js'
 import type { RecordStore } from '../store/types.js'
+import { claimFresh } from '../store/claim.js'
 
 /** A browser's single sign-on session with a tenant. Times are epoch seconds. */
 export interface SessionRecord {
@@ -45,11 +46,8 @@ export class SessionStore {
   /** Start a session for `sub` that authenticated now (its handle claimed: never one another replica holds). */
   async start(sub: string, sid: string): Promise<SessionRecord> {
     const now = epochSeconds(this.clock)
-    for (;;) {
-      const handle = formatId(this.ids, [this.tenantId, 'session', sid], { kind: 'random', alphabet: 'base64url', length: 43 })
-      const rec: SessionRecord = { handle, sid, sub, authTime: now, exp: now + SESSION_TTL }
-      if (await this.backend.claim(handle, rec)) return rec
-    }
+    const rec = (handle: string): SessionRecord => ({ handle, sid, sub, authTime: now, exp: now + SESSION_TTL })
+    return rec(await claimFresh(this.backend, () => formatId(this.ids, [this.tenantId, 'session', sid], { kind: 'random', alphabet: 'base64url', length: 43 }), rec))
   }
 
   /** The live session behind a cookie value, if any. */

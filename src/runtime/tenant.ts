@@ -202,14 +202,8 @@ export class Tenant {
 
   /** (Re)load clients, users and fixture codes from the config; forget all issued state and run-time fixtures. */
   loadFixtures(): void {
-    this.runtime.users.clear()
-    this.runtime.clients.clear()
-    this.applyFixtures()
+    this.resetLocal()
     for (const store of [this.codes, this.refreshTokens, this.accessTokens, this.revokedJtis, this.sessions, this.grants]) store.clear()
-    for (const reset of this.onReset) reset()
-    this.keys.reset()
-    forgetSignIns(this)
-    forgetParticipants(this)
     if (this.store.kind === 'memory') for (const rec of this.fixtureCodes()) this.codes.set(rec.code, rec)
     else {
       // a reset forgets the shared state too: every replica sees it

@@ -24,5 +24,7 @@ export type Env = {
     idp: Idp
     /** An OAuth refusal answered without throwing (an error page or an error redirect), for the journal and the log. */
     refusal: OAuthError
+    /** The hint an error page worked out for `refusal` (the journal takes it rather than diagnosing again). */
+    refusalHint: string
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The store interface every flow uses, whether state lives in this process's memory (the default,
- * src/store/memory.ts) or in a Redis that several replicas share (src/store/redis/stores.ts). Each
+ * src/store/memory.ts) or in a Redis that several replicas share (src/store/redis/records.ts). Each
  * operation a flow needs to be atomic is ONE method here, done in one step by the store itself
  * (synchronously in memory, one command or Lua script in Redis), never a read-then-write by the caller.
  */

@@ -13,7 +13,8 @@ import { decodePayload } from '../oauth/jwt.js'
 import { DEFAULT_PASSWORD } from '../oauth/token/password.js'
 import { refreshPolicy } from '../oauth/token/refresh-token.js'
 import { checkClientScopes, splitScope } from '../oauth/token/index.js'
-import { postLogoutUris, signedOutPage } from '../oauth/end-session.js'
+import { signedOutPage } from '../oauth/end-session.js'
+import { postLogoutUris } from '../oauth/logout-uris.js'
 import { respondToClient } from '../oauth/redirect.js'
 import { errorPage } from '../oauth/pages.js'
 import { clearedSessionCookie, currentSession, sessionCookie, sessionHandle } from '../oauth/session.js'
@@ -111,14 +112,7 @@ export async function signInAction(c: Context<Env>, server: ServerRuntime, api: 
     const v = stringAt(input, want.path)
     if (v === undefined || !want.values.includes(v)) throw new ApiError('unsupported', `mockidp signs in with ${want.path} ${want.values.join(' or ')} only${v === undefined ? '' : `, not "${v.slice(0, 40)}"`}`)
   }
-  let account: string | undefined
-  for (const p of spec.input?.account ?? []) {
-    const v = stringAt(input, p)
-    if (v) {
-      account = v
-      break
-    }
-  }
+  const account = accountOf(input, spec)
   const password = stringAt(input, spec.input?.password)
   if (account === undefined || !password) throw new ApiError('bad_request', `a password sign-in needs ${spec.input?.password ?? 'a password'} and one of ${(spec.input?.account ?? []).join(', ')}`)
   const client = await resolveClient(c, server, spec, body)
@@ -184,6 +178,15 @@ function decodeSegment(segment: string): Json | null {
   } catch {
     return null
   }
+}
+
+/** The account a sign-in names: the first of the action's `input.account` paths that holds a string. */
+function accountOf(input: Json, spec: ApiActionSpec): string | undefined {
+  for (const p of spec.input?.account ?? []) {
+    const v = stringAt(input, p)
+    if (v) return v
+  }
+  return undefined
 }
 
 /**
@@ -255,9 +258,9 @@ export async function authenticateAction(c: Context<Env>, server: ServerRuntime,
   if (!direct || !flow) throw new ApiError('unknown_flow', `tenant "${tenant.id}" has no open sign-in flow "${flowId.slice(0, 80)}" (unknown, expired after ${direct?.ttl ?? 0} s, or already completed): start again with response_mode=direct at the authorization endpoint`)
   const picked = stringAt(body, spec.input?.authenticator)
   if (picked !== direct.authenticator.id) throw new ApiError('unknown_flow', `this flow offers only the authenticator "${direct.authenticator.id}" (username and password), not "${(picked ?? '').slice(0, 80)}"`)
-  const account = stringAt(body, spec.input?.account?.[0])
+  const account = accountOf(body, spec)
   const password = stringAt(body, spec.input?.password)
-  if (!account || password === undefined) throw new ApiError('bad_request', `a password sign-in needs ${spec.input?.account?.[0] ?? 'an account'} and ${spec.input?.password ?? 'a password'}`)
+  if (!account || password === undefined) throw new ApiError('bad_request', `a password sign-in needs ${(spec.input?.account ?? ['an account']).join(' or ')} and ${spec.input?.password ?? 'a password'}`)
   const user = tenant.findUser(account)
   if (!user || !secretEquals(password, user.password ?? DEFAULT_PASSWORD)) {
     const res = directFailure(c, server, flow.flowId)
