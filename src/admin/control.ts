@@ -255,13 +255,11 @@ export function createCode(idp: Idp, tenantId: string, opts: CreateCodeOptions):
     rec.codeChallenge = opts.codeChallenge
     rec.codeChallengeMethod = opts.codeChallengeMethod ?? 'plain'
   }
-  if (tenant.store.kind === 'memory') tenant.codes.set(code, rec)
-  else {
-    // synchronous by contract: the write is sent now, unawaited. Commands on one connection run in
-    // order, so this process's next request finds the code; a replica given identical inputs in the
-    // same second derives the same code with the same record, so a plain SET (no NX) is safe.
-    tenant.store.codes.put(code, rec).catch((err: unknown) => console.error(`mockidp: createCode: the code ${code} for tenant ${tenant.id} was NOT stored in Redis (${(err as Error).message}); redeeming it will fail`))
-  }
+  // synchronous by contract: in memory the code is stored now (a full store throws here); in Redis the
+  // write is sent now, unawaited. Commands on one connection run in order, so this process's next
+  // request finds the code; a replica given identical inputs in the same second derives the same code
+  // with the same record, so a plain SET (no NX) is safe.
+  tenant.store.codes.put(code, rec).catch((err: unknown) => console.error(`mockidp: createCode: the code ${code} for tenant ${tenant.id} was NOT stored in Redis (${(err as Error).message}); redeeming it will fail`))
   return code
 }
 

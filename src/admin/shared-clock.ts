@@ -62,9 +62,4 @@ export class SharedClock implements ControllableClock {
     this.inner.system()
     this.share()
   }
-
-  /** Forget the shared setting (a reset leaves the clock as it is; this is for tests and `stop`). */
-  async forget(): Promise<void> {
-    await this.bus.run(this.bus.client.del(this.key))
-  }
 }

@@ -177,6 +177,9 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
   return { config, profiles }
 }
 
+/** Names of the shared keys that have keys below them (`<prefix><name>:…`), which a tenant id must not be. */
+const SHARED_KEY_NAMES = new Set(['journal', 'fixtures'])
+
 /** `store.redis`, `--store` and `MOCKIDP_STORE`, each named as the user wrote it. */
 function storeProblems(cfg: MockIdpConfig, opts: LoadOptions, env: Record<string, string | undefined>): string[] {
   const out: string[] = []
@@ -189,6 +192,13 @@ function storeProblems(cfg: MockIdpConfig, opts: LoadOptions, env: Record<string
   else if (env.MOCKIDP_STORE) check(env.MOCKIDP_STORE, 'MOCKIDP_STORE (environment)')
   if (cfg.store?.prefix !== undefined && !cfg.store.redis && !opts.store && !env.MOCKIDP_STORE)
     out.push('store.prefix: is used only with a Redis store; add store.redis (e.g. "redis://localhost:6379/0"), or remove store.prefix')
+  else if (cfg.store?.redis || opts.store || env.MOCKIDP_STORE) {
+    // a tenant's keys are <prefix><id>:…, beside the replicas' own <prefix>journal:seq and <prefix>fixtures:…
+    // — a reset of such a tenant would delete them
+    ;(Array.isArray(cfg.tenants) ? cfg.tenants : []).forEach((t, i) => {
+      if (SHARED_KEY_NAMES.has(t?.id)) out.push(`tenants[${i}].id: "${t.id}" is the name of the replicas' own keys in Redis (${[...SHARED_KEY_NAMES].join(', ')}); give the tenant another id`)
+    })
+  }
   return out
 }
 

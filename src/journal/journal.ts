@@ -101,16 +101,19 @@ export interface RawEntry {
 /** Default number of requests kept. */
 export const JOURNAL_SIZE = 1000
 
-const REDACTED = '[redacted]'
+/** What a redacted value reads as. */
+export const REDACTED = '[redacted]'
 // Parameter names whose values are credentials: client_secret, client_assertion, code_verifier,
 // password (and the login page's mockidp_password), access/refresh/id tokens, `token` (RFC 7009/7662).
 const SECRET_PARAM = /secret|passw|token|verifier|assertion/i
 const NOT_SECRET = new Set(['token_type_hint', 'client_assertion_type', 'token_type'])
+/** Whether a parameter (or response member) named `name` holds a credential, never journaled as sent. */
+export const isSecretParam = (name: string): boolean => SECRET_PARAM.test(name) && !NOT_SECRET.has(name)
 const AUTHENTICATED = new Set<EndpointName>(['token', 'introspection', 'revocation'])
 
 const redact = (params: Iterable<[string, string]>): Record<string, string> => {
   const out: Record<string, string> = {}
-  for (const [k, v] of params) out[k] = SECRET_PARAM.test(k) && !NOT_SECRET.has(k) ? REDACTED : v
+  for (const [k, v] of params) out[k] = isSecretParam(k) ? REDACTED : v
   return out
 }
 
@@ -211,7 +214,7 @@ export function decodeEntry(r: RawEntry): JournalEntry {
     const response: Record<string, unknown> = {}
     const tokens: Record<string, DecodedToken> = {}
     for (const [k, v] of Object.entries(r.response)) {
-      const secret = typeof v === 'string' && SECRET_PARAM.test(k) && !NOT_SECRET.has(k)
+      const secret = typeof v === 'string' && isSecretParam(k)
       response[k] = secret ? REDACTED : v
       const jwt = secret && r.server ? decodeToken(r.server, v as string) : undefined
       if (jwt) tokens[k] = jwt

@@ -3,7 +3,7 @@ import type { Idp } from '../runtime/idp.js'
 import type { ServerRuntime } from '../runtime/server.js'
 import type { SharedBus } from '../runtime/shared-bus.js'
 import type { RedisClient } from '../store/redis/connection.js'
-import { decodeEntry, Journal, type JournalEntry, type JournalFilter, type RawEntry } from './journal.js'
+import { decodeEntry, isSecretParam, Journal, REDACTED, type JournalEntry, type JournalFilter, type RawEntry } from './journal.js'
 
 /**
  * A recorded request as it travels through the stream: the raw fields, the server named by ids
@@ -34,17 +34,14 @@ interface PortableEntry {
   delivery?: Omit<JournalEntry, 'seq' | 'time'> | undefined
 }
 
-const BLANK = '[redacted]'
-const SECRET_PARAM = /secret|passw|token|verifier|assertion/i
-const KEPT = new Set(['token_type_hint', 'client_assertion_type', 'token_type'])
 
 /** `Basic base64(id:secret)` → `Basic base64(id:[redacted])`: the journal still shows the client id. */
 function blankAuthorization(h: string | undefined): string | undefined {
   if (h === undefined) return undefined
-  if (!/^basic\s/i.test(h)) return `${h.split(' ')[0]} ${BLANK}`
+  if (!/^basic\s/i.test(h)) return `${h.split(' ')[0]} ${REDACTED}`
   const text = Buffer.from(h.slice(6).trim(), 'base64').toString('utf8')
   const colon = text.indexOf(':')
-  return `Basic ${Buffer.from(`${colon > 0 ? text.slice(0, colon) : ''}:${BLANK}`).toString('base64')}`
+  return `Basic ${Buffer.from(`${colon > 0 ? text.slice(0, colon) : ''}:${REDACTED}`).toString('base64')}`
 }
 
 /** A form with secrets blanked; a client assertion keeps its header and claims (how it authenticated) but not its signature. */
@@ -53,7 +50,7 @@ function blankForm(form: Map<string, string> | undefined): [string, string][] | 
   const out: [string, string][] = []
   for (const [k, v] of form) {
     if (k === 'client_assertion') out.push([k, v.split('.').slice(0, 2).join('.') + '.'])
-    else out.push([k, SECRET_PARAM.test(k) && !KEPT.has(k) ? BLANK : v])
+    else out.push([k, isSecretParam(k) ? REDACTED : v])
   }
   return out
 }
@@ -95,6 +92,8 @@ export class RedisJournal extends Journal {
   private readonly seqKey: string
   private lastId = '0-0'
   private tail: RedisClient | undefined
+  private loaded = false
+  private following = false
   private closed = false
 
   constructor(
@@ -111,12 +110,19 @@ export class RedisJournal extends Journal {
 
   /** Load what the stream holds and start following it. */
   async start(): Promise<void> {
-    if (!this.enabled) return
-    const rows = await this.bus.run(this.bus.client.sendCommand<[string, string[]][]>(['XRANGE', this.stream, '-', '+']))
-    for (const row of rows.slice(-this.capacity)) this.take(row)
-    this.tail = this.bus.client.duplicate() as RedisClient
-    this.tail.on('error', () => {}) // the main connection reports loss and recovery
-    await this.tail.connect()
+    // again after a start that failed part-way: each step is done once (no row taken twice, one follower)
+    if (!this.enabled || this.following) return
+    if (!this.loaded) {
+      const rows = await this.bus.run(this.bus.client.sendCommand<[string, string[]][]>(['XRANGE', this.stream, '-', '+']))
+      for (const row of rows.slice(-this.capacity)) this.take(row)
+      this.loaded = true
+    }
+    if (!this.tail) {
+      this.tail = this.bus.client.duplicate() as RedisClient
+      this.tail.on('error', () => {}) // the main connection reports loss and recovery
+    }
+    if (!this.tail.isOpen) await this.tail.connect()
+    this.following = true
     void this.follow()
   }
 

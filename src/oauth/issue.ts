@@ -4,7 +4,7 @@ import { formatId, type IdFormat } from '../lib/ids.js'
 import type { Client, User } from '../runtime/tenant.js'
 import type { ServerRuntime } from '../runtime/server.js'
 import type { AccessRecord, RefreshRecord } from '../runtime/records.js'
-import type { RecordStore } from '../store/types.js'
+import type { FamilyMember, RecordStore } from '../store/types.js'
 import { claimFresh } from '../store/claim.js'
 import { buildClaims, type ClaimContext } from './claims.js'
 import { halfHash, signHs256, signRs256 } from './jwt.js'
@@ -80,6 +80,14 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
   let family = grant.family
   const r = grant.refresh
   const store = tenant.store
+  // each token is registered with its family as it is made; awaited together before the answer (in
+  // memory done at the call; in Redis one connection keeps their order, so nothing waits on a round trip)
+  const registering: Promise<void>[] = []
+  const register = (member: FamilyMember): void => {
+    const p = store.families.add(family!, member)
+    p.catch(() => undefined) // rejected before it is awaited below: not an unhandled rejection
+    registering.push(p)
+  }
   if (r.kind === 'keep') refreshToken = r.token
   else if (r.kind === 'new' && user) {
     const rt = spec.refreshToken
@@ -103,7 +111,7 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
     }
     refreshToken = await claimId(grant, 'rt', rt.format, store.refreshTokens, make)
     family ??= r.family ?? refreshToken
-    await store.families.add(family, { kind: 'refresh', value: refreshToken, exp: now + rt.ttl })
+    register({ kind: 'refresh', value: refreshToken, exp: now + rt.ttl })
   }
 
   // per-call overrides (minted tokens), else what a "sign in as" put on the session
@@ -127,7 +135,7 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
   if (grant.accessToken === false) accessToken = undefined
   else if (at.format === 'jwt') {
     const jti = uniqueId(grant, 'jti', at.jti ?? { kind: 'random', alphabet: 'nanoid', length: 21 })
-    if (family !== undefined) await store.families.add(family, { kind: 'jti', value: jti, exp: atExp })
+    if (family !== undefined) register({ kind: 'jti', value: jti, exp: atExp })
     const claims = buildClaims(tenant.profile, at.claims, at.values, { ...base, exp: atExp, jti }, [])
     if (extraClaims) Object.assign(claims, extraClaims)
     accessToken = await signRs256(jwtAt ? server.jwtAccessHeaderB64! : server.accessHeaderB64!, claims, server.key.privateKey, spec.json)
@@ -140,7 +148,7 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
       return rec
     }
     accessToken = await claimId(grant, 'at', at.format, store.accessTokens, make)
-    if (family !== undefined) await store.families.add(family, { kind: 'access', value: accessToken, exp: atExp })
+    if (family !== undefined) register({ kind: 'access', value: accessToken, exp: atExp })
   }
 
   let idToken: string | undefined
@@ -175,6 +183,7 @@ export async function issueTokens(grant: Grant): Promise<Record<string, unknown>
   }
   const body: Record<string, unknown> = {}
   for (const f of spec.tokenResponse.fields) if (values[f] !== undefined) body[f] = values[f]
+  await Promise.all(registering)
   return body
 }
 

@@ -26,10 +26,13 @@ export class SharedBus {
   private applying: Promise<unknown> = Promise.resolve()
   private readonly pending = new Set<Promise<unknown>>()
   private sub: RedisClient | undefined
+  private subscribed = false
   private readonly ackChannel: string
   /** Something was sent since the last barrier (a flush then waits for the others to apply it). */
   private dirty = false
   private barriers = 0
+  /** The last barrier's wait (a flush with nothing new to cover waits for it). */
+  private inflight: Promise<void> = Promise.resolve()
   private readonly waiting = new Map<string, { need: number; got: number; done: () => void }>()
   private lastFailureLog = 0
   private failuresUnlogged = 0
@@ -102,9 +105,11 @@ export class SharedBus {
 
   /** Start hearing other replicas (resolves once subscribed). */
   async start(): Promise<void> {
+    if (this.subscribed) return // again after a start that failed later on: subscribed once
     this.sub = await this.redis.subscriber()
     await this.sub.subscribe(this.channel, this.onMessage)
     await this.sub.subscribe(this.ackChannel, this.onAck)
+    this.subscribed = true
   }
 
   /** Handle messages of one kind (one handler per kind). */
@@ -145,16 +150,25 @@ export class SharedBus {
   }
 
   /**
-   * Wait for every tracked write, then until every other replica has applied what was published
+   * Wait for the writes tracked so far, then until every other replica has applied what was published
    * (a barrier message each acknowledges; at most `timeoutMs`, so that a replica going away stalls
    * nothing for long). The admin API answers after it: the next request, at any replica, sees the
    * change. 2 s: a healthy replica answers in milliseconds; the margin is for one rebuilding its
    * tenants after a reload on a busy machine (a stuck replica then delays an admin write by 2 s).
    */
   async flush(timeoutMs = 2000): Promise<void> {
-    while (this.pending.size) await Promise.all([...this.pending])
-    if (!this.dirty || !this.sub) return
+    // the writes sent so far, the caller's among them — not those other requests keep sending after
+    // (under steady traffic waiting for none to be pending could last as long as the traffic)
+    await Promise.all([...this.pending])
+    if (!this.sub) return
+    // nothing sent since the last barrier was published: that barrier, perhaps still awaited, covers it
+    if (!this.dirty) return this.inflight
     this.dirty = false
+    return (this.inflight = this.barrier(timeoutMs))
+  }
+
+  /** Publish a barrier and wait until every other replica acknowledged it (at most `timeoutMs`). */
+  private async barrier(timeoutMs: number): Promise<void> {
     const id = `${this.replica}#${++this.barriers}`
     let done!: () => void
     const acked = new Promise<void>((resolve) => (done = resolve))

@@ -85,9 +85,14 @@ export class SharedConfig {
   private async reload(): Promise<string[]> {
     const dropped = await this.reloadLocal!()
     const digest = (this.running = configDigest(this.idp))
-    const version = (await this.bus.evalScript<number>(ANNOUNCE, [this.key], [digest, this.bus.replica, this.idp.config.source])) ?? 0
-    await this.bus.publish('reload', { version, digest, replica: this.bus.replica, source: this.idp.config.source })
     await this.after()
+    // applied here: a Redis that does not answer the announcement is logged, never a failed reload (a 500)
+    try {
+      const version = (await this.bus.evalScript<number>(ANNOUNCE, [this.key], [digest, this.bus.replica, this.idp.config.source])) ?? 0
+      await this.bus.publish('reload', { version, digest, replica: this.bus.replica, source: this.idp.config.source })
+    } catch (err) {
+      this.bus.log(`mockidp: reloaded ${this.idp.config.source} here, but could not tell the other replicas (${(err as Error).message}); they keep their config until they reload theirs`)
+    }
     return dropped
   }
 

@@ -54,12 +54,15 @@ export async function shareState(idp: Idp, log?: (line: string) => void): Promis
     await fixtures.load()
     await config.start()
   }
-  const first = async () => {
-    await bus.start()
-    await journal.start()
-    await sync()
-    started = true
-  }
+  // one start at a time (Redis can come and go during the first); each step is safe to run again
+  let starting: Promise<void> | undefined
+  const first = (): Promise<void> =>
+    (starting ??= (async () => {
+      await bus.start()
+      await journal.start()
+      await sync()
+      started = true
+    })().finally(() => (starting = undefined)))
   const say = log ?? ((line: string) => console.error(line))
   const stopWatching = redis.onStatus((up) => {
     if (up) (started ? sync() : first()).catch((err: unknown) => say(`mockidp: could not take the shared state from Redis: ${(err as Error).message}`))

@@ -32,6 +32,14 @@ describe('store config (store.redis, --store, MOCKIDP_STORE)', () => {
     expect(problems({ store: { redis: 'redis://h', extra: 1 } })).toContain('store.extra: unknown setting')
   })
 
+  it('with a Redis store, refuses a tenant id that is the name of the replicas\' own keys (a reset of it would delete them)', () => {
+    const tenants = defaultCfg().tenants.map((t, i) => (i === 1 ? { ...t, id: 'journal' } : t))
+    expect(problems({ tenants, store: { redis: 'redis://h:6379/0' } })).toContain('tenants[1].id: "journal" is the name of the replicas\' own keys in Redis (journal, fixtures); give the tenant another id')
+    expect(problems({ tenants }, { store: 'redis://h' })).toContain('tenants[1].id: "journal"')
+    // in memory there are no such keys
+    expect(problems({ tenants })).not.toContain('own keys in Redis')
+  })
+
   it('refuses a state file together with a Redis store, naming both and the fix', () => {
     const msg = problems({ store: { redis: 'redis://h:6379/0' }, state: { file: 'x.json' } })
     expect(msg).toContain('state.file and store.redis')

@@ -96,6 +96,8 @@ export async function connectRedis(url: string, opts: ConnectOptions): Promise<R
   )
   await Promise.race([connecting, new Promise((r) => setTimeout(r, timeoutMs).unref())])
   let sub: Promise<RedisClient> | undefined
+  /** The subscriber's client as soon as it exists: `close()` must not wait for a connect that may never finish. */
+  let subClient: RedisClient | undefined
   /** A command went unanswered past the timeout, and none has been answered since. */
   let stalled = false
   return {
@@ -105,11 +107,14 @@ export async function connectRedis(url: string, opts: ConnectOptions): Promise<R
     subscriber() {
       sub ??= (async () => {
         // no per-command timeout here: a blocking read (BLPOP, XREAD BLOCK) waits as long as it asks to
-        const s = client.duplicate({ commandOptions: { timeout: undefined } as never }) as RedisClient
+        const s = (subClient = client.duplicate({ commandOptions: { timeout: undefined } as never }) as RedisClient)
         s.on('error', () => {}) // the main connection reports loss and recovery
         await s.connect()
         return s
-      })()
+      })().catch((err: unknown) => {
+        sub = subClient = undefined // a later call tries again
+        throw err
+      })
       return sub
     },
     timed<T>(command: Promise<T>): Promise<T> {
@@ -152,8 +157,7 @@ export async function connectRedis(url: string, opts: ConnectOptions): Promise<R
           c.destroy()
         }
       }
-      const s = sub ? await sub.catch(() => undefined) : undefined
-      await Promise.all([quit(client), s ? quit(s) : undefined])
+      await Promise.all([quit(client), subClient ? quit(subClient) : undefined])
     },
   }
 }
