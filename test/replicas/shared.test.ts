@@ -208,6 +208,21 @@ describe.skipIf(!HAVE_REDIS)('replicas on one Redis share more than tokens', () 
     await expect.poll(() => early.getClock().now).toBe('2031-01-02T00:00:00.000Z')
   })
 
+  it('a reload while Redis is away is applied here and answered, never a 500; the log says the others were not told', async () => {
+    const a = await start()
+    const lines: string[] = []
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: unknown) => void lines.push(String(line)))
+    await redis.kill()
+    try {
+      const res = await admin(a, '/reload', {})
+      expect(res.status, await res.clone().text()).toBe(200)
+      expect(lines.join('\n')).toMatch(/reloaded .*mockidp\.config\.json here, but could not tell the other replicas/)
+    } finally {
+      spy.mockRestore()
+      await redis.restart()
+    }
+  })
+
   it('a reload at A is seen by B, which re-reads its own file; a replica whose file differs says so', async () => {
     const [a, b] = await pair()
     const cfg = JSON.parse(readFileSync(file, 'utf8')) as { tenants: { id: string; users: { sub: string; username: string }[] }[] }
