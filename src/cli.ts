@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { loadConfig, type LoadOptions } from './config/load.js'
 import { reloadIdp, watchAndReload } from './runtime/reload.js'
 import { ConfigError } from './config/errors.js'
-import { attachStore, createIdp } from './runtime/idp.js'
+import { attachStore, closeStore, createIdp } from './runtime/idp.js'
 import { serve, SHUTDOWN_GRACE_MS } from './server/serve.js'
 import { describeTenant } from './index.js'
 import { packagePath } from './lib/paths.js'
@@ -150,7 +150,12 @@ async function main(argv: string[]): Promise<number> {
           ...(config.https.httpPort !== undefined ? { httpPort: config.https.httpPort } : {}),
         }
       : {}
-    const listening = await serve(idp, { port: config.port, host: config.host, log, ...tls })
+    // a failed start (a busy port) closes the Redis connection, which would keep the process alive
+    const listening = await serve(idp, { port: config.port, host: config.host, log, ...tls }).catch(async (err: unknown) => {
+      state?.close()
+      await closeStore(idp)
+      throw err
+    })
     const where = config.host === '0.0.0.0' || config.host === '::' ? `${config.host}:${listening.port} (all interfaces; here ${listening.url})` : listening.url
     const lines = [`mockidp listening on ${where}${listening.httpUrl ? ` and ${listening.httpUrl}` : ''} (config: ${config.source})`, '  ⚠ a mock identity provider for development and tests — NOT FOR PRODUCTION: its keys, secrets and users are public']
     if (tlsNote) lines.push(tlsNote)
@@ -181,8 +186,7 @@ async function main(argv: string[]): Promise<number> {
       state?.flush()
       void listening.close().then(async () => {
         state?.close()
-        await idp.shared?.close().catch(() => {})
-        await idp.redis?.close().catch(() => {})
+        await closeStore(idp)
         process.exit(0)
       })
     }

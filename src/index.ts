@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import type { ClientConfig, UserConfig } from './config/types.js'
 import { reloadIdp } from './runtime/reload.js'
-import { attachStore } from './runtime/idp.js'
+import { attachStore, closeStore } from './runtime/idp.js'
 import { serve } from './server/serve.js'
 import { controls, openIdp, watchIf, withControls } from './in-process.js'
 import { tlsSource } from './server/tls-source.js'
@@ -217,7 +217,12 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
   const config = idp.config
   let caFile: string | undefined
   const tls = config.https ? { tls: tlsSource(idp, config.https.dir, config.host, (m) => (caFile = m.caFile)), ...(config.https.httpPort !== undefined ? { httpPort: config.https.httpPort } : {}) } : {}
-  const listening = await serve(idp, { port: config.port, host: config.host, log: requestLogFor(opts.log), ...tls })
+  // a failed start (a busy port) closes the Redis connection opened above: it must not outlive it
+  const listening = await serve(idp, { port: config.port, host: config.host, log: requestLogFor(opts.log), ...tls }).catch(async (err: unknown) => {
+    state?.close()
+    await closeStore(idp)
+    throw err
+  })
   idp.reload = () => reloadIdp(idp, source, () => listening.update())
   // through idp.reload: with a Redis store it also tells the other replicas
   const reload = () => idp.reload!()
@@ -237,8 +242,7 @@ export async function startMockIdp(opts: StartOptions = {}): Promise<MockIdp> {
       watcher?.close()
       await listening.close()
       state?.close()
-      await idp.shared?.close()
-      await idp.redis?.close()
+      await closeStore(idp)
     },
   })
 }

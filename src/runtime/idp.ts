@@ -68,6 +68,20 @@ export async function attachStore(idp: Idp, log?: (line: string) => void): Promi
   for (const t of idp.tenants) t.useStores(idp.stores)
 }
 
+/**
+ * Close what a Redis store opened: the shared state, then the connection — the connection even when
+ * closing the shared state failed (an open connection keeps the process alive). Idempotent.
+ */
+export async function closeStore(idp: Idp): Promise<void> {
+  try {
+    await idp.shared?.close()
+  } catch {
+    // Redis away: nothing more to say to it
+  } finally {
+    await idp.redis?.close().catch(() => undefined)
+  }
+}
+
 const journalSize = (config: ResolvedConfig): number => (config.journal?.enabled === false ? 0 : (config.journal?.size ?? JOURNAL_SIZE))
 
 /** Build the in-memory IdP. `clock` may be injected (tests); by default it follows `config.clock`. */

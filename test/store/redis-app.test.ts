@@ -124,6 +124,18 @@ describe.skipIf(!HAVE_REDIS)('a Redis-backed mock', () => {
     }
   })
 
+  it('a start that fails (a busy port) closes its Redis connections: none is left behind', async () => {
+    const clients = async () => String(await raw.sendCommand(['CLIENT', 'LIST'])).trim().split('\n').length
+    const before = await clients()
+    const busy = await startMockIdp({ env: {} })
+    try {
+      await expect(startMockIdp({ store: redis.url, port: busy.port, env: {} })).rejects.toThrow(/EADDRINUSE|in use/)
+      await expect.poll(clients, { timeout: 5000 }).toBe(before)
+    } finally {
+      await busy.stop()
+    }
+  })
+
   it('a hung Redis (paused: no reset, no reply) is answered within the timeout, never a hang; health turns 503 and back', async () => {
     const idp = await startMockIdp({ store: redis.url, env: {} })
     try {
