@@ -8,7 +8,7 @@ import { attachStore, closeStore, createIdp } from './runtime/idp.js'
 import { serve, SHUTDOWN_GRACE_MS } from './server/serve.js'
 import { describeTenant } from './index.js'
 import { packagePath } from './lib/paths.js'
-import { createRequestLog, type LogFormat } from './log/request-log.js'
+import { requestLogFor, type LogFormat } from './log/request-log.js'
 import { tlsSource } from './server/tls-source.js'
 import { productionIssuer } from './server/hosts.js'
 import { defaultTlsDir } from './config/tls.js'
@@ -113,10 +113,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const logSetting = args.quiet ? 'off' : (args.log ?? process.env.MOCKIDP_LOG ?? 'pretty')
   if (!['pretty', 'json', 'off'].includes(logSetting)) {
-    console.error(`mockidp: --log "${logSetting}" is not a log format (use pretty, json or off)`)
+    console.error(`mockidp: ${args.log !== undefined ? '--log' : 'MOCKIDP_LOG'} "${logSetting}" is not a log format (use pretty, json or off)`)
     return 2
   }
-  const log = logSetting === 'off' ? undefined : createRequestLog({ format: logSetting as LogFormat })
+  const log = requestLogFor(logSetting === 'off' ? false : (logSetting as LogFormat))
   try {
     const loadOpts: LoadOptions = {
       env: process.env,

@@ -117,7 +117,7 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
       if (!(err instanceof ConfigError)) throw err
       semantic.push(
         err instanceof UnknownProfile && err.profile === t.vendor
-          ? `tenants[${i}].vendor: unknown profile "${t.vendor}" (known: ${listProfiles(profileDirs).join(', ')})${didYouMean(t.vendor, listProfiles(profileDirs))}`
+          ? unknownVendor(i, t.vendor, listProfiles(profileDirs))
           : `tenants[${i}].vendor: ${err.message}`,
       )
       return
@@ -176,6 +176,9 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
   if (env.MOCKIDP_ADMIN_TOKEN) config.admin = { ...cfg.admin, token: env.MOCKIDP_ADMIN_TOKEN }
   return { config, profiles }
 }
+
+/** `tenants[i].vendor` naming no profile: the known ones, and the nearest. */
+const unknownVendor = (i: number, vendor: string, known: string[]): string => `tenants[${i}].vendor: unknown profile "${vendor}" (known: ${known.join(', ')})${didYouMean(vendor, known)}`
 
 /** Names of the shared keys that have keys below them (`<prefix><name>:…`), which a tenant id must not be. */
 const SHARED_KEY_NAMES = new Set(['journal', 'fixtures'])

@@ -41,6 +41,8 @@ export function checkStartOptions(opts: unknown): void {
   const problems = validate(opts, startOptionsSchema as never).map((p) => p.replace(/^\(root\)/, 'options'))
   const o = (typeof opts === 'object' && opts !== null ? opts : {}) as Record<string, unknown>
   if (o.onReload !== undefined && typeof o.onReload !== 'function') problems.push(`onReload: expected a function, got ${typeof o.onReload}`)
+  // a misspelt format would otherwise log pretty lines without a word
+  if (typeof o.log === 'string' && o.log !== 'pretty' && o.log !== 'json') problems.push(`log: "${o.log}" is not a log format; use true, false, "pretty" or "json"`)
   const unknown = problems.findIndex((p) => p.startsWith('onReload: unknown setting'))
   if (unknown >= 0) problems.splice(unknown, 1)
   if (problems.length) throw new ConfigError(`startMockIdp: invalid options:\n  - ${problems.join('\n  - ')}`)

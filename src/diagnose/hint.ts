@@ -249,7 +249,11 @@ export function diagnose(ctx: HintContext): Diagnosis | undefined {
       const username = ctx.param('username') ?? String(ctx.vars.username ?? '')
       const user = tenant.findUser(username)
       const tp = tenantPath(ctx.config, tenant)
-      if (!user) return simple(`no user ${username} in tenant ${tenant.id}${nearest(username, tenant.users.map((u) => u.username)) ? ` — did you mean ${nearest(username, tenant.users.map((u) => u.username))}?` : ''} (users: ${list(tenant.users.map((u) => u.username))}; see ${tp}.users)`)
+      if (!user) {
+        const names = tenant.users.map((u) => u.username)
+        const near = nearest(username, names)
+        return simple(`no user ${username} in tenant ${tenant.id}${near ? ` — did you mean ${near}?` : ''} (users: ${list(names)}; see ${tp}.users)`)
+      }
       const j = ctx.config.tenants.find((t) => t.id === tenant.id)?.users.findIndex((u) => u.sub === user.sub) ?? -1
       return simple(`wrong password for user ${user.username} — use the password at ${j === -1 ? `${tp}.users` : `${tp}.users[${j}].password`} (default "password" when it has none)`)
     }

@@ -39,7 +39,7 @@ export class RedisFaults extends FaultSet {
 
   /** One step of the script; resolves with the new list (or `[hits, list]` for a take). */
   private run(op: string, ...args: string[]): Promise<unknown> {
-    return this.bus.track(this.bus.evalScript(SCRIPT, [this.key, this.bus.channel], [op, this.bus.replica, ...args]))
+    return this.bus.track(this.bus.script(SCRIPT, [this.key, this.bus.channel], [op, this.bus.replica, ...args]))
   }
 
   override add(spec: FaultConfig, source: Fault['source']): Fault {

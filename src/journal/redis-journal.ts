@@ -212,7 +212,7 @@ export class RedisJournal extends Journal {
     entry.at = this.clock.now()
     const text = JSON.stringify(portable(entry))
     return this.bus
-      .track(this.bus.evalScript(APPEND, [this.stream, this.seqKey], [String(this.capacity), text]))
+      .track(this.bus.script(APPEND, [this.stream, this.seqKey], [String(this.capacity), text]))
       .then(() => undefined)
   }
 

@@ -59,7 +59,7 @@ export function errorPage(c: Context<Env>, err: OAuthError): Response {
 ${d ? details(d, source) : ''}
 <p class="warn">The ${logout ? 'post-logout redirect' : 'client or redirect URI'} could not be trusted with a redirect, so the error is shown here instead of being sent to the app. mockidp · not for production</p>
 ${d?.snippet ? COPY_SCRIPT : ''}`,
-    { color: profile.brand.color, wide: true },
+    { color: profile.brand.color, width: 680 },
   )
   // an oversized body is a 413 whatever the page says (RFC 9110 §15.5.14), as the JSON endpoints answer it
   return c.html(html, err.reason === 'body_too_large' ? 413 : 400, { 'cache-control': 'no-store' })

@@ -140,18 +140,18 @@ export interface TokenSpec {
   jti?: IdFormat
 }
 
-/** One authorization server of a vendor (Authing has two: `/oidc` and `/oauth`). */
 /** The profile data of `response_mode=direct` (see `authorization.direct`). */
 export interface DirectModeSpec {
   ttl: number
   flowId: IdFormat
-  /** The one authenticator offered: its id, and the params that carry the account and password. */
-  authenticator: { id: string; account: string; password: string }
+  /** The one authenticator offered (the `authenticate` route's `input.account` and `input.password` name its params). */
+  authenticator: { id: string }
   prompt: unknown
   success: unknown
   failure: unknown
 }
 
+/** One authorization server of a vendor (Authing has two: `/oidc` and `/oauth`). */
 export interface ServerSpec {
   id: string
   engine?: string

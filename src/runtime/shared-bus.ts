@@ -100,7 +100,12 @@ export class SharedBus {
    * the barrier that says every replica has it, could then arrive in the wrong order).
    */
   evalScript<T>(lua: string, keys: string[], args: string[]): Promise<T> {
-    return this.run(this.client.sendCommand<T>(['EVAL', lua, String(keys.length), ...keys, ...args]))
+    return this.run(this.script<T>(lua, keys, args))
+  }
+
+  /** {@link evalScript} without its own timeout: for {@link track}, which bounds the wait already. */
+  script<T>(lua: string, keys: string[], args: string[]): Promise<T> {
+    return this.client.sendCommand<T>(['EVAL', lua, String(keys.length), ...keys, ...args])
   }
 
   /** Start hearing other replicas (resolves once subscribed). */

@@ -68,10 +68,12 @@ const prefersHtml = (accept: string | undefined): boolean => {
 const indexTenants = (tenants: readonly Tenant[], origin: string, back: string): IndexTenant[] =>
   tenants.map((t) => ({
     id: t.id,
-    vendor: t.profile.name,
     displayName: t.profile.displayName,
     color: t.profile.brand.color,
-    servers: t.servers.map((s) => ({ id: s.id, issuer: s.urls(origin, back).issuer, url: s.urls(origin, back).url })),
+    servers: t.servers.map((s) => {
+      const { issuer, url } = s.urls(origin, back)
+      return { id: s.id, issuer, url }
+    }),
     clients: [...t.clients.values()].map((c) => ({ clientId: c.clientId, name: c.name, public: c.public, redirectUris: c.redirectUris })),
     users: t.users.map((u) => u.username),
   }))
@@ -159,14 +161,17 @@ export function buildApp(idp: Idp, tenants: readonly Tenant[], fallbackHost = 'l
   app.get('/', (c) => {
     const origin = frontOrigin(c, idp, fallbackHost, mount)
     const back = backOrigin(c, idp, fallbackHost, mount)
-    if (prefersHtml(c.req.header('accept'))) return c.html(indexPage(indexTenants(tenants, origin, back), idp.config.admin?.enabled !== false), 200, { 'cache-control': 'no-store' })
+    if (prefersHtml(c.req.header('accept'))) return c.html(indexPage(indexTenants(tenants, origin, back), adminOn), 200, { 'cache-control': 'no-store' })
     return c.json({
       name: 'mockidp',
       warning: 'A mock identity provider for development and tests. Not for production.',
       tenants: tenants.map((t) => ({
         id: t.id,
         vendor: t.profile.name,
-        servers: t.servers.map((s) => ({ id: s.id, issuer: s.urls(origin, back).issuer, ...s.urls(origin, back).url })),
+        servers: t.servers.map((s) => {
+          const { issuer, url } = s.urls(origin, back)
+          return { id: s.id, issuer, ...url }
+        }),
         clients: [...t.clients.keys()],
       })),
     })

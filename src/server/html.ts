@@ -50,7 +50,7 @@ export function brandPalette(color: string): { brand: string; onBrand: string; r
 }
 
 /** A small self-contained HTML page (no external assets: the mock runs offline). */
-export function page(title: string, body: string, opts: { color?: string; css?: string; wide?: boolean; width?: number } = {}): string {
+export function page(title: string, body: string, opts: { color?: string; css?: string; width?: number } = {}): string {
   const { brand, onBrand, ring } = brandPalette(opts.color ?? '#444')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -59,7 +59,7 @@ export function page(title: string, body: string, opts: { color?: string; css?: 
 <style>
 :root{--brand:${escapeHtml(brand)};--on-brand:${escapeHtml(onBrand)};--ring:${escapeHtml(ring)};--text:#1d2129;--muted:#5f6673;--line:#d0d4db}
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f5f7;color:var(--text)}
-main{max-width:${opts.width ?? (opts.wide ? 680 : 440)}px;margin:6vh auto;background:#fff;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.08);overflow:hidden}
+main{max-width:${opts.width ?? 440}px;margin:6vh auto;background:#fff;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.08);overflow:hidden}
 header{background:var(--brand);color:var(--on-brand);padding:16px 24px}header h1{margin:0;font-size:20px}header p{margin:2px 0 0;opacity:.9;font-size:13px}
 .brand{display:flex;align-items:center;gap:10px}.logo{display:inline-grid;place-items:center;width:32px;height:32px;border-radius:8px;background:var(--on-brand);color:var(--brand);font-weight:700;font-size:16px}
 .brand-name{font-weight:650;font-size:17px;letter-spacing:.2px}.badge{margin-left:auto;font-size:11px;text-transform:uppercase;letter-spacing:.6px;border:1px solid currentColor;border-radius:999px;padding:1px 8px}

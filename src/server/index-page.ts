@@ -3,7 +3,6 @@ import { escapeHtml, page } from './html.js'
 /** What the index shows of one tenant (the same data as the JSON index). */
 export interface IndexTenant {
   id: string
-  vendor: string
   displayName: string
   color: string
   servers: { id: string; issuer: string; url: Record<string, string | undefined> }[]

@@ -97,7 +97,8 @@ async function run(c: Context<Env>, server: ServerRuntime, api: ApiSpec, spec: A
     case 'organizations': {
       const status = await tokenStatusAction(c, server, spec, input)
       const orgs = userOrganizations(server.tenant, status.user as User)
-      return { ...vars, ...status, organizations: orgs.map((organization) => renderValue(expand(spec.item ?? {}, api), { ...vars, organization })) }
+      const item = expand(spec.item ?? {}, api)
+      return { ...vars, ...status, organizations: orgs.map((organization) => renderValue(item, { ...vars, organization })) }
     }
     case 'session':
       return { ...vars, ...(await sessionAction(c, server)) }

@@ -149,6 +149,7 @@ describe('startMockIdp options', () => {
     [{ host: 'not-a-host!!' }, 'host (option): "not-a-host!!" is neither an IP address nor a host name'],
     [{ watch: 'yes' }, 'watch: expected boolean, got string'],
     [{ onReload: 'log' }, 'onReload: expected a function, got string'],
+    [{ log: 'jsn' }, 'log: "jsn" is not a log format; use true, false, "pretty" or "json"'],
     [{ prot: 1 }, 'prot: unknown setting'],
     [{ config: { clock: '2026-13-45T99:99:99Z' } }, 'clock: "2026-13-45T99:99:99Z" is not a real instant'],
   ])('%j', async (opts, message) => {

@@ -125,14 +125,20 @@ describe.skipIf(!HAVE_REDIS)('a Redis-backed mock', () => {
   })
 
   it('a start that fails (a busy port) closes its Redis connections: none is left behind', async () => {
-    const clients = async () => String(await raw.sendCommand(['CLIENT', 'LIST'])).trim().split('\n').length
-    const before = await clients()
+    // a Redis of its own: no connection of another test's mock still closing is counted
+    const own = await startRedis()
+    const probe = createClient({ url: own.url })
+    await probe.connect()
+    const clients = async () => String(await probe.sendCommand(['CLIENT', 'LIST'])).trim().split('\n').length
     const busy = await startMockIdp({ env: {} })
     try {
-      await expect(startMockIdp({ store: redis.url, port: busy.port, env: {} })).rejects.toThrow(/EADDRINUSE|in use/)
-      await expect.poll(clients, { timeout: 5000 }).toBe(before)
+      expect(await clients()).toBe(1)
+      await expect(startMockIdp({ store: own.url, port: busy.port, env: {} })).rejects.toThrow(/EADDRINUSE|in use/)
+      await expect.poll(clients, { timeout: 5000 }).toBe(1) // the probe's own
     } finally {
       await busy.stop()
+      await probe.close()
+      await own.stop()
     }
   })
 
