@@ -149,7 +149,7 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
   }
   const envOrigin = (name: 'MOCKIDP_PUBLIC_URL' | 'MOCKIDP_BACKCHANNEL_URL') => {
     const v = env[name]
-    if (v && !new RegExp(ORIGIN_PATTERN).test(v)) throw new ConfigError(`${name}: "${v}" is not an origin — use http(s)://host[:port] with no path, e.g. "http://localhost:9000"`)
+    if (v && !ORIGIN.test(v)) throw new ConfigError(`${name}: "${v}" is not an origin — use http(s)://host[:port] with no path, e.g. "http://localhost:9000"`)
     return v
   }
   const publicUrl = envOrigin('MOCKIDP_PUBLIC_URL') || cfg.publicUrl
@@ -176,6 +176,8 @@ export function loadConfig(opts: LoadOptions = {}): { config: ResolvedConfig; pr
   if (env.MOCKIDP_ADMIN_TOKEN) config.admin = { ...cfg.admin, token: env.MOCKIDP_ADMIN_TOKEN }
   return { config, profiles }
 }
+
+const ORIGIN = new RegExp(ORIGIN_PATTERN)
 
 /** `tenants[i].vendor` naming no profile: the known ones, and the nearest. */
 const unknownVendor = (i: number, vendor: string, known: string[]): string => `tenants[${i}].vendor: unknown profile "${vendor}" (known: ${known.join(', ')})${didYouMean(vendor, known)}`

@@ -14,7 +14,8 @@ const origin = {
 } as const
 
 /** An origin mockidp builds URLs on: http(s)://host[:port], no path (a trailing slash is dropped). */
-export const ORIGIN_PATTERN = '^https?://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?/?$'
+// host labels may hold `_`: Docker Compose service names do (http://mock_idp:9000), and resolve
+export const ORIGIN_PATTERN = '^https?://([A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?/?$'
 const serverOrigin = (what: string, env: string) =>
   ({ type: 'string', pattern: ORIGIN_PATTERN, description: `${what} (env ${env}): http(s)://host[:port] with no path, e.g. "http://localhost:9000". Default: each request's Host.` }) as const
 

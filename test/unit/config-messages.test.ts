@@ -61,6 +61,11 @@ describe('config messages', () => {
     expect(nearest('redirectUris', ['redirectUris'])).toBeUndefined() // not a typo
   })
 
+  it('publicUrl / backchannelUrl take a host name with an underscore (a Docker Compose service name), in the file and the environment', () => {
+    for (const key of ['publicUrl', 'backchannelUrl'] as const) expect(loadConfig({ config: { ...defaultCfg(), [key]: 'http://mock_idp:9000' }, env: {} }).config[key]).toBe('http://mock_idp:9000')
+    expect(loadConfig({ config: defaultCfg(), env: { MOCKIDP_PUBLIC_URL: 'http://mock_idp:9000' } }).config.publicUrl).toBe('http://mock_idp:9000')
+  })
+
   it.each([
     ['localhost:9000', 'no scheme'],
     ['http://localhost:9000/idp', 'a path'],
